@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import Challenge, Objective, Project
+
+
+class ProjectInline(admin.StackedInline):
+    model = Project
+    extra = 0
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    list_display = ["title", "territory", "theme"]
+    list_filter = ["theme"]
+    search_fields = ["title", "territory__name"]
+    inlines = [ProjectInline]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "challenge", "structure_kind"]
+    list_filter = ["structure_kind"]
+    search_fields = ["name"]
+    inlines = [ObjectiveInline]

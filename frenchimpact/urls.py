@@ -1,0 +1,28 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+
+def page(template):
+    return TemplateView.as_view(template_name=f"pages/{template}.html")
+
+
+urlpatterns = i18n_patterns(
+    path("", views.home, name="home"),
+    path("programme/", page("programme"), name="programme"),
+    path("manifeste/", page("manifesto"), name="manifesto"),
+    path("accessibilite/", page("accessibility"), name="accessibility"),
+    path("mentions-legales/", page("legal"), name="legal"),
+    path("donnees-personnelles/", page("privacy"), name="privacy"),
+    path("plan-du-site/", page("sitemap"), name="sitemap"),
+    path("territoires/", include("territories.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler404 = "frenchimpact.views.page_not_found"
+handler403 = "frenchimpact.views.permission_denied"
+handler500 = "frenchimpact.views.server_error"

@@ -1,0 +1,38 @@
+"""The portal's editorial pages and error pages."""
+
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.http import require_safe
+
+from applications.models import Call
+from territories import selectors
+from territories.models import Territory
+
+
+@require_safe
+def home(request):
+    territories = selectors.directory_territories()
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "labelled_count": Territory.objects.labelled().count(),
+            "featured": territories.filter(slug="territoire-ledonien").first()
+            or territories.first(),
+            "call": Call.objects.order_by("-opened_on").first(),
+        },
+    )
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    # no request context here: the error may come from a context processor
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoryKind(models.TextChoices):
+    REGION = "region", _("Région")
+    DEPARTEMENT = "departement", _("Département")
+    METROPOLE = "metropole", _("Métropole")
+    COMMUNAUTE_URBAINE = "cu", _("Communauté urbaine")
+    COMMUNAUTE_AGGLOMERATION = "ca", _("Communauté d'agglomération")
+    COMMUNAUTE_COMMUNES = "cc", _("Communauté de communes")
+    EPT = "ept", _("Établissement public territorial")
+    PAYS = "pays", _("Pays / PETR")
+    OTHER = "other", _("Autre groupement")
+
+
+class OrganisationKind(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    FONDATION = "fondation", _("Fondation")
+    MUTUELLE = "mutuelle", _("Mutuelle")
+    COOPERATIVE = "cooperative", _("Coopérative / SCIC")
+    ENTREPRISE_SOCIALE = "entreprise_sociale", _("Entreprise sociale")
+    COLLECTIVITE = "collectivite", _("Collectivité")
+    ENTREPRISE_ENGAGEE = "entreprise_engagee", _("Entreprise engagée / à mission")
+    INCUBATEUR = "incubateur", _("Incubateur")
+    INVESTISSEUR = "investisseur", _("Investisseur")
+    ETAT = "etat", _("État / opérateur")
+    OTHER = "other", _("Autre")
+
+
+class LabelStatus(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    CONDITIONAL = "conditional", _("Actif sous conditions")
+    SUSPENDED = "suspended", _("Suspendu")
+    REVOKED = "revoked", _("Retiré")
+    EXPIRED = "expired", _("Expiré")
+
+
+# a territory appears in the public directory while one of its labels is in
+# one of these states
+PUBLIC_LABEL_STATUSES = frozenset({LabelStatus.ACTIVE, LabelStatus.CONDITIONAL})
