@@ -14,8 +14,10 @@ class Theme(models.TextChoices):
 
 class StructureKind(models.TextChoices):
     SCIC = "scic", _("SCIC (société coopérative d'intérêt collectif)")
-    GEIQ = "geiq", _("GEIQ (groupement d'employeurs pour l'insertion et la "
-                     "qualification)")
+    GEIQ = (
+        "geiq",
+        _("GEIQ (groupement d'employeurs pour l'insertion et la qualification)"),
+    )
     EA = "ea", _("Entreprise adaptée")
     ASSOCIATION = "association", _("Association")
     COOPERATIVE = "cooperative", _("Coopérative")

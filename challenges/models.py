@@ -91,8 +91,9 @@ class Objective(TimeStampedModel):
         blank=True,
         help_text=_("Vide si elle n'est pas encore connue."),
     )
-    baseline_on = models.DateField(_("date de la valeur de départ"), null=True,
-                                   blank=True)
+    baseline_on = models.DateField(
+        _("date de la valeur de départ"), null=True, blank=True
+    )
     target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2)
     deadline = models.DateField(_("échéance"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)

@@ -34,127 +34,219 @@ class TerritorySeed:
 
 WAVE_1 = [
     TerritorySeed(
-        "aix-marseille-provence", "Aix-Marseille-Provence", TerritoryKind.METROPOLE,
-        ["93"], ["13"], 43.29650, 5.36980,
+        "aix-marseille-provence",
+        "Aix-Marseille-Provence",
+        TerritoryKind.METROPOLE,
+        ["93"],
+        ["13"],
+        43.29650,
+        5.36980,
         "La métropole d'Aix-Marseille-Provence et ses 92 communes.",
         epci=["200054807"],
     ),
     TerritorySeed(
-        "clermont-ferrand", "Clermont-Ferrand", TerritoryKind.METROPOLE,
-        ["84"], ["63"], 45.77720, 3.08700,
+        "clermont-ferrand",
+        "Clermont-Ferrand",
+        TerritoryKind.METROPOLE,
+        ["84"],
+        ["63"],
+        45.77720,
+        3.08700,
         "Clermont Auvergne Métropole, au cœur du Puy-de-Dôme.",
         epci=["246300701"],
     ),
     TerritorySeed(
-        "est-ensemble", "Est Ensemble", TerritoryKind.EPT,
-        ["11"], ["93"], 48.86380, 2.44850,
+        "est-ensemble",
+        "Est Ensemble",
+        TerritoryKind.EPT,
+        ["11"],
+        ["93"],
+        48.86380,
+        2.44850,
         "L'établissement public territorial de neuf villes de Seine-Saint-Denis.",
         epci=["200057875"],
     ),
     TerritorySeed(
-        "figeac", "Figeac", TerritoryKind.COMMUNAUTE_COMMUNES,
-        ["76"], ["46"], 44.60860, 2.03170,
+        "figeac",
+        "Figeac",
+        TerritoryKind.COMMUNAUTE_COMMUNES,
+        ["76"],
+        ["46"],
+        44.60860,
+        2.03170,
         "Le Grand-Figeac, communauté de communes rurale du Lot.",
         epci=["200067361"],
     ),
     TerritorySeed(
-        "le-mans-sarthe", "Le Mans - Sarthe", TerritoryKind.OTHER,
-        ["52"], ["72"], 48.00610, 0.19960,
+        "le-mans-sarthe",
+        "Le Mans - Sarthe",
+        TerritoryKind.OTHER,
+        ["52"],
+        ["72"],
+        48.00610,
+        0.19960,
         "Le Mans Métropole et le département de la Sarthe, associés.",
         epci=["247200132"],
     ),
     TerritorySeed(
-        "lyon-metropole", "Lyon-Métropole", TerritoryKind.METROPOLE,
-        ["84"], ["69"], 45.76400, 4.83570,
+        "lyon-metropole",
+        "Lyon-Métropole",
+        TerritoryKind.METROPOLE,
+        ["84"],
+        ["69"],
+        45.76400,
+        4.83570,
         "La Métropole de Lyon, collectivité à statut particulier.",
         epci=["200046977"],
     ),
     TerritorySeed(
-        "mayotte", "Mayotte", TerritoryKind.DEPARTEMENT,
-        ["06"], ["976"], -12.78060, 45.22790,
+        "mayotte",
+        "Mayotte",
+        TerritoryKind.DEPARTEMENT,
+        ["06"],
+        ["976"],
+        -12.78060,
+        45.22790,
         "Le département de Mayotte, dans l'océan Indien.",
     ),
     TerritorySeed(
-        "montreuillois", "Montreuillois", TerritoryKind.PAYS,
-        ["32"], ["62"], 50.46470, 1.76360,
+        "montreuillois",
+        "Montreuillois",
+        TerritoryKind.PAYS,
+        ["32"],
+        ["62"],
+        50.46470,
+        1.76360,
         "Le pays du Montreuillois, sur la Côte d'Opale et son arrière-pays.",
         epci=["200069029", "200069235"],
     ),
     TerritorySeed(
-        "nantes-metropole", "Nantes Métropole", TerritoryKind.METROPOLE,
-        ["52"], ["44"], 47.21840, -1.55360,
+        "nantes-metropole",
+        "Nantes Métropole",
+        TerritoryKind.METROPOLE,
+        ["52"],
+        ["44"],
+        47.21840,
+        -1.55360,
         "Nantes Métropole et ses 24 communes.",
         epci=["244400404"],
     ),
     TerritorySeed(
-        "pays-de-grasse", "Pays de Grasse", TerritoryKind.COMMUNAUTE_AGGLOMERATION,
-        ["93"], ["06"], 43.65890, 6.92390,
+        "pays-de-grasse",
+        "Pays de Grasse",
+        TerritoryKind.COMMUNAUTE_AGGLOMERATION,
+        ["93"],
+        ["06"],
+        43.65890,
+        6.92390,
         "La communauté d'agglomération du Pays de Grasse.",
         epci=["200039857"],
     ),
     TerritorySeed(
-        "region-bretagne", "Région Bretagne", TerritoryKind.REGION,
-        ["53"], ["22", "29", "35", "56"], 48.11730, -1.67780,
+        "region-bretagne",
+        "Région Bretagne",
+        TerritoryKind.REGION,
+        ["53"],
+        ["22", "29", "35", "56"],
+        48.11730,
+        -1.67780,
         "La région Bretagne et ses quatre départements.",
     ),
     TerritorySeed(
-        "region-normandie", "Région Normandie", TerritoryKind.REGION,
-        ["28"], ["14", "27", "50", "61", "76"], 49.18290, -0.37070,
+        "region-normandie",
+        "Région Normandie",
+        TerritoryKind.REGION,
+        ["28"],
+        ["14", "27", "50", "61", "76"],
+        49.18290,
+        -0.37070,
         "La région Normandie et ses cinq départements.",
     ),
     TerritorySeed(
-        "region-nouvelle-aquitaine", "Région Nouvelle Aquitaine",
+        "region-nouvelle-aquitaine",
+        "Région Nouvelle Aquitaine",
         TerritoryKind.REGION,
         ["75"],
         ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"],
-        44.83780, -0.57920,
+        44.83780,
+        -0.57920,
         "La région Nouvelle-Aquitaine, la plus vaste de l'Hexagone.",
     ),
     TerritorySeed(
-        "roissy-pays-de-france", "Roissy Pays-de-France",
+        "roissy-pays-de-france",
+        "Roissy Pays-de-France",
         TerritoryKind.COMMUNAUTE_AGGLOMERATION,
-        ["11"], ["95", "77"], 48.99730, 2.37970,
-        "La communauté d'agglomération Roissy Pays de France, autour de "
-        "l'aéroport.",
+        ["11"],
+        ["95", "77"],
+        48.99730,
+        2.37970,
+        "La communauté d'agglomération Roissy Pays de France, autour de l'aéroport.",
         epci=["200055655"],
     ),
     TerritorySeed(
-        "roubaix", "Roubaix", TerritoryKind.OTHER,
-        ["32"], ["59"], 50.69420, 3.17460,
+        "roubaix",
+        "Roubaix",
+        TerritoryKind.OTHER,
+        ["32"],
+        ["59"],
+        50.69420,
+        3.17460,
         "La ville de Roubaix, dans la Métropole européenne de Lille.",
         communes=["59512"],
     ),
     TerritorySeed(
-        "strasbourg-eurometropole", "Strasbourg Eurométropole",
+        "strasbourg-eurometropole",
+        "Strasbourg Eurométropole",
         TerritoryKind.METROPOLE,
-        ["44"], ["67"], 48.57340, 7.75210,
+        ["44"],
+        ["67"],
+        48.57340,
+        7.75210,
         "L'Eurométropole de Strasbourg et ses 33 communes.",
         epci=["246700488"],
     ),
     TerritorySeed(
-        "territoire-ledonien", "Territoire Lédonien", TerritoryKind.PAYS,
-        ["27"], ["39"], 46.67440, 5.55470,
+        "territoire-ledonien",
+        "Territoire Lédonien",
+        TerritoryKind.PAYS,
+        ["27"],
+        ["39"],
+        46.67440,
+        5.55470,
         "Le pays lédonien, dans le Jura, porté par le Clus'Ter Jura.",
         epci=["200071116", "200069615", "200072056", "200090579"],
         communes=["39300", "39164"],
     ),
     TerritorySeed(
-        "territoire-olympique-2024", "Territoire Olympique 2024",
+        "territoire-olympique-2024",
+        "Territoire Olympique 2024",
         TerritoryKind.OTHER,
-        ["11"], ["93"], 48.93620, 2.35740,
+        ["11"],
+        ["93"],
+        48.93620,
+        2.35740,
         "Les villes de Seine-Saint-Denis qui accueillent les Jeux de Paris 2024.",
         epci=["200057867"],
     ),
     TerritorySeed(
-        "valence-romans", "Valence-Romans", TerritoryKind.COMMUNAUTE_AGGLOMERATION,
-        ["84"], ["26"], 44.93340, 4.89240,
+        "valence-romans",
+        "Valence-Romans",
+        TerritoryKind.COMMUNAUTE_AGGLOMERATION,
+        ["84"],
+        ["26"],
+        44.93340,
+        4.89240,
         "Valence Romans Agglo, dans la Drôme.",
         epci=["200068781"],
     ),
     TerritorySeed(
-        "vallee-de-la-marne", "Vallée de la Marne",
+        "vallee-de-la-marne",
+        "Vallée de la Marne",
         TerritoryKind.COMMUNAUTE_AGGLOMERATION,
-        ["11"], ["77"], 48.84670, 2.61280,
+        ["11"],
+        ["77"],
+        48.84670,
+        2.61280,
         "La communauté d'agglomération Paris - Vallée de la Marne.",
         epci=["200057958"],
     ),
@@ -203,8 +295,7 @@ LEDONIEN_CHALLENGES = [
                 [
                     {
                         "statement": "Zéro sans toit, un habitat pour tous.",
-                        "indicator": "Personnes vulnérables sans solution "
-                        "d'habitat",
+                        "indicator": "Personnes vulnérables sans solution d'habitat",
                         "unit": "personnes",
                         "baseline": None,
                         "target": 0,
@@ -275,8 +366,7 @@ LEDONIEN_CHALLENGES = [
     (
         "Transition écologique",
         Theme.TRANSITION,
-        "Faire du pays lédonien un territoire qui réussit sa transition "
-        "écologique.",
+        "Faire du pays lédonien un territoire qui réussit sa transition écologique.",
         [],
     ),
 ]
@@ -350,8 +440,15 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
         name=LEDONIEN_LEAD["name"],
         defaults={k: v for k, v in LEDONIEN_LEAD.items() if k != "name"},
     )
-    counts = {"territories": 0, "labels": 0, "challenges": 0, "projects": 0,
-              "objectives": 0, "priority_areas": 0, "accounts": 0}
+    counts = {
+        "territories": 0,
+        "labels": 0,
+        "challenges": 0,
+        "projects": 0,
+        "objectives": 0,
+        "priority_areas": 0,
+        "accounts": 0,
+    }
     for number, seed in enumerate(sorted(WAVE_1, key=lambda s: s.slug), start=1):
         validate_epci_codes(seed.epci)
         validate_commune_codes(seed.communes)
@@ -365,16 +462,16 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
                 "latitude": seed.latitude,
                 "longitude": seed.longitude,
                 "summary": seed.summary,
-                "lead_organisation": lead if seed.slug == "territoire-ledonien"
+                "lead_organisation": lead
+                if seed.slug == "territoire-ledonien"
                 else None,
                 "description": LEDONIEN_DESCRIPTION
-                if seed.slug == "territoire-ledonien" else "",
+                if seed.slug == "territoire-ledonien"
+                else "",
             },
         )
         territory.regions.set(Region.objects.filter(code__in=seed.regions))
-        territory.departments.set(
-            Department.objects.filter(code__in=seed.departments)
-        )
+        territory.departments.set(Department.objects.filter(code__in=seed.departments))
         Label.objects.update_or_create(
             territory=territory,
             wave=wave,
@@ -394,22 +491,22 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
                     defaults={"description": description, "position": position},
                 )
                 counts["priority_areas"] += 1
-            for c_pos, (title, theme, text, projects) in enumerate(
-                LEDONIEN_CHALLENGES
-            ):
+            for c_pos, (title, theme, text, projects) in enumerate(LEDONIEN_CHALLENGES):
                 challenge, _ = Challenge.objects.update_or_create(
                     territory=territory,
                     title=title,
-                    defaults={"theme": theme, "description": text,
-                              "position": c_pos},
+                    defaults={"theme": theme, "description": text, "position": c_pos},
                 )
                 counts["challenges"] += 1
                 for p_pos, (name, kind, p_text, objectives) in enumerate(projects):
                     project, _ = Project.objects.update_or_create(
                         challenge=challenge,
                         name=name,
-                        defaults={"structure_kind": kind, "description": p_text,
-                                  "position": p_pos},
+                        defaults={
+                            "structure_kind": kind,
+                            "description": p_text,
+                            "position": p_pos,
+                        },
                     )
                     counts["projects"] += 1
                     for o_pos, objective in enumerate(objectives):
@@ -425,8 +522,11 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email, DEMO_PASSWORD, first_name=first_name,
-                    last_name=last_name, role=role,
+                    email,
+                    DEMO_PASSWORD,
+                    first_name=first_name,
+                    last_name=last_name,
+                    role=role,
                     is_staff=role == "staff",
                 )
             counts["accounts"] += 1

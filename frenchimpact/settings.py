@@ -115,11 +115,8 @@ FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
 
 # --- Data -------------------------------------------------------------------
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL",
-        default=environ.Env.NOTSET
-        if PRODUCTION
-        else f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+    "default": environ.Env.db_url_config(
+        _required_in_production("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -187,9 +184,7 @@ NODE_MODULES_DIR = Path(
 )
 
 # --- E-mail -----------------------------------------------------------------
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"
-)
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Le French Impact <territoires@example.org>"

@@ -76,9 +76,7 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def filter_wave(self, queryset, name, value):
         return queryset.filter(
-            Exists(
-                Label.objects.public().filter(territory=OuterRef("pk"), wave=value)
-            )
+            Exists(Label.objects.public().filter(territory=OuterRef("pk"), wave=value))
         )
 
     def filter_theme(self, queryset, name, value):

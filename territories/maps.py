@@ -132,8 +132,9 @@ def place_markers(items) -> list[Marker]:
             step += 1
             angle = step * 2.4  # golden-angle spiral
             radius = 2 * MARKER_RADIUS * math.sqrt(step) * 0.9
-            x, y = point[0] + radius * math.cos(angle), point[1] + radius * math.sin(
-                angle
+            x, y = (
+                point[0] + radius * math.cos(angle),
+                point[1] + radius * math.sin(angle),
             )
         markers.append(Marker(name, url, round(x, 1), round(y, 1)))
     return markers

@@ -14,8 +14,10 @@ def clean_siret(value: str) -> str:
         return stdnum_siret.validate(value)
     except StdnumError as error:
         raise ValidationError(
-            _("« %(value)s » n'est pas un numéro SIRET valide (14 chiffres, "
-              "clé de contrôle correcte)."),
+            _(
+                "« %(value)s » n'est pas un numéro SIRET valide (14 chiffres, "
+                "clé de contrôle correcte)."
+            ),
             code="invalid_siret",
             params={"value": value},
         ) from error
@@ -40,28 +42,31 @@ def _validate_codes(codes, register, message):
 
 def validate_region_code(code: str) -> None:
     _validate_codes(
-        [code], geography.regions(),
+        [code],
+        geography.regions(),
         _("Code de région inconnu du Code officiel géographique : %(codes)s."),
     )
 
 
 def validate_department_code(code: str) -> None:
     _validate_codes(
-        [code], geography.departments(),
+        [code],
+        geography.departments(),
         _("Code de département inconnu du Code officiel géographique : %(codes)s."),
     )
 
 
 def validate_epci_codes(codes) -> None:
     _validate_codes(
-        codes, geography.epcis(),
+        codes,
+        geography.epcis(),
         _("Code SIREN d'EPCI inconnu du Code officiel géographique : %(codes)s."),
     )
 
 
 def validate_commune_codes(codes) -> None:
     _validate_codes(
-        codes, geography.communes(),
-        _("Code INSEE de commune inconnu du Code officiel géographique : "
-          "%(codes)s."),
+        codes,
+        geography.communes(),
+        _("Code INSEE de commune inconnu du Code officiel géographique : %(codes)s."),
     )

@@ -35,9 +35,7 @@ def directory(request):
             "map_width": maps.MAP_WIDTH,
             "map_height": maps.MAP_HEIGHT,
             "marker_radius": maps.MARKER_RADIUS,
-            "is_filtered": any(
-                request.GET.get(name) for name in filterset.filters
-            ),
+            "is_filtered": any(request.GET.get(name) for name in filterset.filters),
         },
     )
 

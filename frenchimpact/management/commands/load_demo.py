@@ -28,6 +28,6 @@ class Command(BaseCommand):
         summary = ", ".join(f"{value} {name}" for name, value in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
         if with_accounts:
-            self.stdout.write("Demo accounts (password: %s):" % demo.DEMO_PASSWORD)
+            self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
             for email, _first, _last, role in demo.DEMO_ACCOUNTS:
                 self.stdout.write(f"  {role:<10} {email}")

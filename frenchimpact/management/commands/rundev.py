@@ -21,10 +21,21 @@ class Command(BaseCommand):
             (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
-                sys.executable, "-m", "celery", "-A", "frenchimpact", "worker",
-                "--beat", "--concurrency", "2", "--loglevel", "INFO",
-                "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
-                "--logfile", str(settings.VAR_DIR / "log" / "celery.log"),
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "frenchimpact",
+                "worker",
+                "--beat",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(settings.VAR_DIR / "celerybeat-schedule"),
+                "--logfile",
+                str(settings.VAR_DIR / "log" / "celery.log"),
             ]
         )
         self.stdout.write(

@@ -1,0 +1,149 @@
+"""factory_boy factories with French fake data."""
+
+import datetime as dt
+import itertools
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from accounts.enums import Role
+from accounts.models import User
+from applications.enums import WaveStatus
+from applications.models import Call, Wave
+from challenges.enums import StructureKind, Theme
+from challenges.models import Challenge, Objective, Project
+from territories.enums import LabelStatus, OrganisationKind, TerritoryKind
+from territories.models import Department, Label, Organisation, Region, Territory
+
+faker = factory.Faker._get_faker(locale="fr_FR")
+_siret_numbers = itertools.count(1)
+
+
+def valid_siret(n: int) -> str:
+    """A SIRET with a correct Luhn key (SIREN 9 digits + NIC 5 digits)."""
+    from stdnum import luhn
+
+    body = f"{n:013d}"
+    return body + luhn.calc_check_digit(body)
+
+
+class UserFactory(DjangoModelFactory):
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    role = Role.APPLICANT
+    password = factory.django.Password("motdepasse-solide-1")
+
+    class Meta:
+        model = User
+
+
+class OrganisationFactory(DjangoModelFactory):
+    name = factory.Faker("company", locale="fr_FR")
+    kind = OrganisationKind.ASSOCIATION
+    siret = factory.LazyFunction(lambda: valid_siret(next(_siret_numbers)))
+    town = factory.Faker("city", locale="fr_FR")
+
+    class Meta:
+        model = Organisation
+
+
+class CallFactory(DjangoModelFactory):
+    name = "AMI permanent « Territoire French Impact »"
+    slug = factory.Sequence(lambda n: f"ami-{n}")
+    opened_on = dt.date(2018, 7, 1)
+
+    class Meta:
+        model = Call
+
+
+class WaveFactory(DjangoModelFactory):
+    call = factory.SubFactory(CallFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Vague {o.number}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=60))
+    closes_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+    status = WaveStatus.DECIDED
+
+    class Meta:
+        model = Wave
+
+
+class TerritoryFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Territoire {faker.city()} {n}")
+    slug = factory.Sequence(lambda n: f"territoire-{n}")
+    kind = TerritoryKind.COMMUNAUTE_AGGLOMERATION
+    summary = factory.Faker("sentence", locale="fr_FR")
+    description = factory.Faker("paragraph", locale="fr_FR")
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+
+    class Meta:
+        model = Territory
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def departments(obj, create, extracted, **kwargs):
+        if create:
+            codes = extracted or ["39"]
+            departments = list(Department.objects.filter(code__in=codes))
+            obj.departments.set(departments)
+            obj.regions.set(
+                Region.objects.filter(departments__in=departments).distinct()
+            )
+
+    @factory.post_generation
+    def search(obj, create, extracted, **kwargs):
+        if create:
+            from territories.services import refresh_search_text
+
+            refresh_search_text(territory=obj)
+
+
+class LabelFactory(DjangoModelFactory):
+    territory = factory.SubFactory(TerritoryFactory)
+    wave = factory.SubFactory(WaveFactory)
+    number = factory.Sequence(lambda n: f"TFI-TEST-{n:05d}")
+    awarded_on = dt.date(2019, 3, 22)
+    status = LabelStatus.ACTIVE
+
+    class Meta:
+        model = Label
+
+
+class ChallengeFactory(DjangoModelFactory):
+    territory = factory.SubFactory(TerritoryFactory)
+    title = factory.Sequence(lambda n: f"Défi {n}")
+    theme = Theme.EMPLOI
+
+    class Meta:
+        model = Challenge
+
+
+class ProjectFactory(DjangoModelFactory):
+    challenge = factory.SubFactory(ChallengeFactory)
+    name = factory.Sequence(lambda n: f"Projet {n}")
+    structure_kind = StructureKind.SCIC
+
+    class Meta:
+        model = Project
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    project = factory.SubFactory(ProjectFactory)
+    statement = "Professionnaliser des personnes"
+    indicator = "Personnes professionnalisées"
+    unit = "personnes"
+    baseline = 0
+    target = 25
+
+    class Meta:
+        model = Objective
+
+
+def labelled_territory(**kwargs) -> Territory:
+    """A territory with an active label (it appears in the directory)."""
+    wave = kwargs.pop("wave", None)
+    territory = TerritoryFactory(**kwargs)
+    LabelFactory(territory=territory, **({"wave": wave} if wave else {}))
+    return territory

@@ -1,0 +1,46 @@
+"""The production profile refuses to start half-configured, and passes
+Django's deployment checks once configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k9$Wq2!zT7vLmP4#xR8nB1@cY6uH3^eJ5&gF0*aD-sQ+oI=" + "wZ2",
+    "ALLOWED_HOSTS": "territoires.example.org",
+    "DATABASE_URL": "sqlite:////tmp/frenchimpact-check.sqlite3",
+}
+
+
+def manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(  # noqa: S603 - the project's own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_profile_passes_deploy_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_profile_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert f"{missing} must be set when DJANGO_ENV=production" in result.stderr
