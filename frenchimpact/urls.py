@@ -10,7 +10,10 @@ def page(template):
     return TemplateView.as_view(template_name=f"pages/{template}.html")
 
 
-urlpatterns = i18n_patterns(
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("programme/", page("programme"), name="programme"),
     path("manifeste/", page("manifesto"), name="manifesto"),

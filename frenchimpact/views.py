@@ -1,6 +1,7 @@
 """The portal's editorial pages and error pages."""
 
-from django.http import HttpResponseServerError
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
@@ -36,3 +37,14 @@ def permission_denied(request, exception):
 def server_error(request):
     # no request context here: the error may come from a context processor
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_safe
+def healthz(request):
+    """Liveness and readiness: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure makes the instance unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})

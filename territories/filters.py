@@ -10,7 +10,7 @@ from challenges.models import Challenge
 from frenchimpact.text import fold
 
 from .enums import PUBLIC_LABEL_STATUSES, TerritoryKind
-from .models import Label, Region, Territory
+from .models import Department, Label, Region, Territory
 
 MAX_QUERY_LENGTH = 100
 
@@ -37,6 +37,17 @@ class DirectoryFilter(django_filters.FilterSet):
         method="filter_region",
         empty_label=_("Toutes les régions"),
     )
+    departement = django_filters.ModelChoiceFilter(
+        label=_("Département"),
+        queryset=Department.objects.filter(
+            territories__labels__status__in=PUBLIC_LABEL_STATUSES
+        )
+        .distinct()
+        .order_by("code"),
+        to_field_name="code",
+        method="filter_department",
+        empty_label=_("Tous les départements"),
+    )
     kind = django_filters.ChoiceFilter(
         label=_("Nature du territoire"),
         choices=TerritoryKind.choices,
@@ -58,7 +69,7 @@ class DirectoryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Territory
-        fields = ["q", "region", "kind", "wave", "theme"]
+        fields = ["q", "region", "departement", "kind", "wave", "theme"]
 
     def search(self, queryset, name, value):
         for word in fold(value).split():
@@ -70,6 +81,15 @@ class DirectoryFilter(django_filters.FilterSet):
             Exists(
                 Territory.regions.through.objects.filter(
                     territory=OuterRef("pk"), region=value
+                )
+            )
+        )
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Territory.departments.through.objects.filter(
+                    territory=OuterRef("pk"), department=value
                 )
             )
         )

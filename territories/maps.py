@@ -107,37 +107,63 @@ def point_for_departments(codes) -> tuple[float, float] | None:
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    name: str
+    label: str
     url: str
     x: float
     y: float
+    count: int = 1
 
 
-def place_markers(items) -> list[Marker]:
-    """Markers for ``(name, url, department codes)`` items, kept apart.
+def place_markers(items, group_url=None) -> list[Marker]:
+    """Markers for ``(name, url, département codes)`` items.
 
-    Markers that would overlap (several territories of Île-de-France, say)
-    are moved around a small circle so that each stays visible and clickable.
+    Territories covering the same départements share one marker, which links
+    to ``group_url(codes)`` (the directory filtered on them) and names them.
+    Markers that would overlap (Île-de-France, say) are moved around a small
+    spiral so that each stays visible and clickable.
     """
-    markers: list[Marker] = []
+    groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     for name, url, codes in items:
+        groups.setdefault(tuple(sorted(codes)), []).append((name, url))
+    markers: list[Marker] = []
+    for codes, members in groups.items():
         point = point_for_departments(codes)
         if point is None:
             continue
+        if len(members) == 1 or group_url is None:
+            label, url = members[0]
+        else:
+            label = group_label([name for name, _url in members])
+            url = group_url(codes)
         x, y = point
         step = 0
-        while any(
+        while step < 60 and any(
             math.hypot(x - m.x, y - m.y) < 2 * MARKER_RADIUS + 1 for m in markers
         ):
             step += 1
             angle = step * 2.4  # golden-angle spiral
             radius = 2 * MARKER_RADIUS * math.sqrt(step) * 0.9
-            x, y = (
-                point[0] + radius * math.cos(angle),
-                point[1] + radius * math.sin(angle),
-            )
-        markers.append(Marker(name, url, round(x, 1), round(y, 1)))
+            x = point[0] + radius * math.cos(angle)
+            y = point[1] + radius * math.sin(angle)
+        markers.append(
+            Marker(label, url, round(x, 1), round(y, 1), count=len(members))
+        )
     return markers
+
+
+def group_label(names: list[str], shown: int = 5) -> str:
+    from django.utils.translation import ngettext
+
+    listed = ", ".join(names[:shown])
+    rest = len(names) - shown
+    if rest > 0:
+        listed += ngettext(" et %(count)d autre", " et %(count)d autres", rest) % {
+            "count": rest
+        }
+    return ngettext(
+        "%(count)d territoire : %(names)s", "%(count)d territoires : %(names)s",
+        len(names),
+    ) % {"count": len(names), "names": listed}
 
 
 @functools.cache

@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from challenges.models import Challenge, Objective, Project
 
@@ -41,13 +43,17 @@ def map_markers(territories: QuerySet[Territory]) -> list[maps.Marker]:
             Prefetch("departments", queryset=Department.objects.only("code"))
         )
     )
+    directory = reverse("territories:directory")
     return maps.place_markers(
         (
-            territory.name,
-            territory.get_absolute_url(),
-            [department.code for department in territory.departments.all()],
-        )
-        for territory in rows
+            (
+                territory.name,
+                territory.get_absolute_url(),
+                [department.code for department in territory.departments.all()],
+            )
+            for territory in rows
+        ),
+        group_url=lambda codes: f"{directory}?{urlencode({'departement': codes[0]})}",
     )
 
 

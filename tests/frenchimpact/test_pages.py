@@ -91,3 +91,9 @@ def test_server_error_page_renders_without_request_context():
 
     assert response.status_code == 500
     assert "Erreur inattendue" in response.content.decode()
+
+
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+
+    assert response.json() == {"status": "ok"}

@@ -164,6 +164,23 @@ def test_map_shows_a_link_per_labelled_territory(client):
     assert 'href="/territoires/mayotte/" aria-label="Mayotte"' in body
 
 
+def test_map_groups_territories_of_the_same_departements(client):
+    labelled_territory(name="Est Ensemble", departments=["93"])
+    labelled_territory(name="Territoire Olympique 2024", departments=["93"])
+
+    body = client.get(URL).content.decode()
+
+    assert body.count('class="fi-map__marker"') == 1
+    assert (
+        'href="/territoires/?departement=93" '
+        'aria-label="2 territoires : Est Ensemble, Territoire Olympique 2024"'
+    ) in body
+    assert names(client.get(URL, {"departement": "93"})) == [
+        "Est Ensemble",
+        "Territoire Olympique 2024",
+    ]
+
+
 def _count_queries(client, params=None):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, params or {})
@@ -174,7 +191,7 @@ def _count_queries(client, params=None):
 @pytest.mark.parametrize(
     "params, expected",
     # the région filter adds one query: the région is looked up by its code
-    [({}, 8), ({"q": "territoire", "region": "27"}, 9)],
+    [({}, 9), ({"q": "territoire", "region": "27"}, 10)],
 )
 def test_directory_query_count_does_not_grow_with_territories(client, params, expected):
     wave = WaveFactory()
