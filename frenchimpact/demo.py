@@ -371,6 +371,20 @@ LEDONIEN_CHALLENGES = [
     ),
 ]
 
+# The wave-1 scoring grid follows the aims the programme text gives the call.
+WAVE_1_GRID = [
+    ("Renforcer l'écosystème local de l'innovation sociale",
+     "Animation, ingénierie et outils au service des acteurs du territoire.", 25),
+    ("Mettre en synergie les acteurs",
+     "Coopération entre associations, entreprises, collectivités et citoyens.", 20),
+    ("Favoriser l'émergence, le développement et l'essaimage des innovations "
+     "sociales", "Détection, accompagnement et changement d'échelle des projets.", 25),
+    ("Ambition des défis",
+     "Défis sociaux et écologiques du territoire, objectifs chiffrés.", 15),
+    ("Gouvernance et coopération",
+     "Pilotage partagé, rôles de la structure porteuse et des partenaires.", 15),
+]
+
 DEMO_PASSWORD = "demo-French-Impact-2019"  # noqa: S105 - shown to newcomers
 
 # (e-mail, first name, last name, role)
@@ -398,7 +412,7 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
 
     from accounts.models import User
     from applications.enums import WaveStatus
-    from applications.models import Call, Wave
+    from applications.models import Call, Criterion, Wave
     from challenges.models import Challenge, Objective, Project
     from territories import services
     from territories.models import (
@@ -434,6 +448,30 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
             "closes_at": dt.datetime(2018, 12, 31, 23, 59, tzinfo=paris),
             "decisions_published_on": WAVE_1_DECISIONS,
             "status": WaveStatus.DECIDED,
+        },
+    )
+    for position, (title, description, weight) in enumerate(WAVE_1_GRID):
+        Criterion.objects.update_or_create(
+            wave=wave,
+            title=title,
+            defaults={"description": description, "weight": weight,
+                      "scale_max": 5, "position": position},
+        )
+    # the seeds announce a second wave before the end of 2019; the demo keeps
+    # it open around today so that a newcomer can try applying
+    today = timezone.localdate()
+    Wave.objects.update_or_create(
+        call=call,
+        number=2,
+        defaults={
+            "name": "Vague 2",
+            "opens_at": dt.datetime.combine(
+                today - dt.timedelta(days=30), dt.time(9, 0), tzinfo=paris
+            ),
+            "closes_at": dt.datetime.combine(
+                today + dt.timedelta(days=60), dt.time(23, 59), tzinfo=paris
+            ),
+            "status": WaveStatus.OPEN,
         },
     )
     lead, _ = Organisation.objects.update_or_create(

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dsfr",
     "widget_tweaks",
     "csp",
+    "axes",
     "frenchimpact",
     "accounts",
     "territories",
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # last, as its documentation asks: locks out after repeated failed logins
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "frenchimpact.urls"
@@ -135,6 +138,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://frenchimpact"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -150,7 +154,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "applications:dashboard"
+LOGOUT_REDIRECT_URL = "home"
+EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600  # seconds a sign-up link stays valid
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+# login throttling (django-axes): 5 failures lock the e-mail + address pair
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -210,7 +226,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "flush-outbox": {"task": "frenchimpact.flush_outbox", "schedule": 60.0},
+    "sweep-receipts": {"task": "applications.sweep_receipts", "schedule": 120.0},
+    "deadline-reminders": {
+        "task": "applications.send_deadline_reminders",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -243,9 +266,13 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- Portal -----------------------------------------------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=12)
-CRISPY_ALLOWED_TEMPLATE_PACKS = ("dsfr",)
-CRISPY_TEMPLATE_PACK = "dsfr"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("crispy_dsfr",)
+CRISPY_TEMPLATE_PACK = "crispy_dsfr"
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("donnees-personnelles/", page("privacy"), name="privacy"),
     path("plan-du-site/", page("sitemap"), name="sitemap"),
     path("territoires/", include("territories.urls")),
+    path("compte/", include("accounts.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

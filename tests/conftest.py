@@ -20,3 +20,27 @@ def _fast_and_isolated(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Unit tests run tasks in-process when their on-commit callbacks run;
+    tests marked ``worker`` drive a real worker on the real broker."""
+    from frenchimpact.celery import app
+
+    eager = "worker" not in request.keywords
+    app.conf.task_always_eager = eager
+    app.conf.task_eager_propagates = eager
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def mailoutbox_rows():
+    """The e-mails saved in the portal's outbox."""
+    from frenchimpact.models import OutboundEmail
+
+    def rows():
+        return list(OutboundEmail.objects.order_by("pk"))
+
+    return rows

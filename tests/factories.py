@@ -147,3 +147,64 @@ def labelled_territory(**kwargs) -> Territory:
     territory = TerritoryFactory(**kwargs)
     LabelFactory(territory=territory, **({"wave": wave} if wave else {}))
     return territory
+
+
+# --- candidacies ------------------------------------------------------------
+
+
+def open_wave(**kwargs) -> Wave:
+    now = timezone.now()
+    defaults = {
+        "opens_at": now - dt.timedelta(days=10),
+        "closes_at": now + dt.timedelta(days=20),
+        "status": WaveStatus.OPEN,
+    }
+    return WaveFactory(**{**defaults, **kwargs})
+
+
+def candidacy_for(user=None, wave=None, **kwargs):
+    """A draft candidacy created through the service, ``user`` as its lead."""
+    from applications import services
+
+    user = user or UserFactory()
+    wave = wave or open_wave()
+    candidacy = services.create_candidacy(wave=wave, user=user)
+    if kwargs:
+        for name, value in kwargs.items():
+            setattr(candidacy, name, value)
+        candidacy.save()
+    return candidacy
+
+
+def complete(candidacy):
+    """Fill every section so that the candidacy can be submitted."""
+    from applications.models import Contact, Partner, ProposedChallenge
+    from territories.enums import SupportAxis
+
+    candidacy.territory_name = "Pays de Démonstration"
+    candidacy.territory_kind = TerritoryKind.PAYS
+    candidacy.region_codes = ["27"]
+    candidacy.department_codes = ["39"]
+    candidacy.perimeter = "Quatre intercommunalités autour de Lons-le-Saunier."
+    candidacy.lead_name = "Clus'Ter Jura"
+    candidacy.lead_kind = OrganisationKind.ASSOCIATION
+    candidacy.lead_siret = "73282932000074"
+    candidacy.lead_town = "Conliège"
+    candidacy.diagnosis = "Un écosystème riche d'associations et de coopératives."
+    candidacy.axis_expectations = {axis.value: "Des attentes." for axis in SupportAxis}
+    candidacy.governance = "Un comité de pilotage mensuel."
+    candidacy.resources = "Deux personnes à temps plein."
+    candidacy.save()
+    Contact.objects.create(
+        candidacy=candidacy, name="Camille Martin", function="Directrice",
+        email="camille@example.org",
+    )
+    Partner.objects.create(
+        candidacy=candidacy, name="SCICalliance", kind=OrganisationKind.COOPERATIVE,
+        role="Habitat", commitment="Met à disposition un chargé de mission.",
+    )
+    ProposedChallenge.objects.create(
+        candidacy=candidacy, title="Emploi pour tous", theme=Theme.EMPLOI,
+        objectives="25 personnes RQTH professionnalisées d'ici 2021.",
+    )
+    return candidacy
