@@ -29,7 +29,9 @@ class SignUpForm(forms.Form):
         label=_("Mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("12 caractères au moins, ni trop courant ni entièrement numérique."),
+        help_text=_(
+            "12 caractères au moins, ni trop courant ni entièrement numérique."
+        ),
     )
     password2 = forms.CharField(
         label=_("Confirmation du mot de passe"),
@@ -45,7 +47,9 @@ class SignUpForm(forms.Form):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+            self.add_error(
+                "password2", _("Les deux mots de passe ne sont pas identiques.")
+            )
         if first:
             candidate = User(
                 email=data.get("email") or "",
@@ -93,8 +97,15 @@ class OutboxPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
-    def send_mail(self, subject_template_name, email_template_name, context,
-                  from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         with transaction.atomic():
             queue_email(
                 to=[to_email],

@@ -17,9 +17,7 @@ from territories.validators import (
     validate_region_code,
 )
 
-from .models import Candidacy, Contact, Partner, ProposedChallenge
-
-from .models import TEXT_MAX
+from .models import TEXT_MAX, Candidacy, Contact, Partner, ProposedChallenge
 
 LIST_MAX = 200  # codes in one list
 
@@ -66,6 +64,19 @@ class CodeListField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         self.code_validator(value)
+
+
+class SiretField(forms.CharField):
+    """A SIRET typed with or without spaces, stored as its 14 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("label", _("SIRET"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_siret(value) if value else value
 
 
 def _each(validator):
@@ -152,14 +163,15 @@ class TerritorySectionForm(SectionForm):
 
 
 class LeadSectionForm(SectionForm):
+    lead_siret = SiretField(
+        label=_("SIRET de la structure porteuse"),
+        required=False,
+        help_text=_("14 chiffres ; les espaces sont acceptés."),
+    )
+
     class Meta:
         model = Candidacy
         fields = ["lead_name", "lead_kind", "lead_siret", "lead_town"]
-        help_texts = {"lead_siret": _("14 chiffres ; les espaces sont acceptés.")}
-
-    def clean_lead_siret(self):
-        value = self.cleaned_data["lead_siret"]
-        return clean_siret(value) if value else value
 
 
 class PartnersSectionForm(SectionForm):
@@ -239,15 +251,14 @@ class ContactForm(_RowForm):
 
 
 class PartnerForm(_RowForm):
+    siret = SiretField(
+        required=False, help_text=_("Facultatif ; vérifié s'il est renseigné.")
+    )
+
     class Meta:
         model = Partner
         fields = ["name", "kind", "siret", "role", "commitment"]
         widgets = {"commitment": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"siret": _("Facultatif ; vérifié s'il est renseigné.")}
-
-    def clean_siret(self):
-        value = self.cleaned_data["siret"]
-        return clean_siret(value) if value else value
 
 
 class ChallengeForm(_RowForm):

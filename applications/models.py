@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from challenges.enums import Theme
 from frenchimpact.models import TimeStampedModel
 from territories.enums import OrganisationKind, TerritoryKind
-from challenges.enums import Theme
 from territories.validators import validate_siret
 
 from .enums import CandidacyState, DocumentStatus, TeamRole, WaveStatus
@@ -362,7 +362,8 @@ class ProposedChallenge(models.Model):
 
 def attachment_path(instance, filename):
     # never the user's name on disk: a random name, outside the web root
-    return f"candidacies/{instance.candidacy_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    suffix = PurePath(filename).suffix.lower()
+    return f"candidacies/{instance.candidacy_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Attachment(TimeStampedModel):
@@ -439,3 +440,6 @@ class ReminderSent(models.Model):
                 fields=["candidacy", "days_before"], name="reminder_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.candidacy} J-{self.days_before}"

@@ -91,7 +91,9 @@ MISSING = {
 }
 
 SECTIONS = [
-    Section("territoire", _("Le territoire et son périmètre"), forms.TerritorySectionForm),
+    Section(
+        "territoire", _("Le territoire et son périmètre"), forms.TerritorySectionForm
+    ),
     Section(
         "porteur",
         _("La structure porteuse et les personnes à contacter"),
@@ -110,7 +112,9 @@ SECTIONS = [
         forms.DiagnosisSectionForm,
         {"challenges": forms.ChallengeFormSet},
     ),
-    Section("axes", _("Attentes sur les six axes d'accompagnement"), forms.AxesSectionForm),
+    Section(
+        "axes", _("Attentes sur les six axes d'accompagnement"), forms.AxesSectionForm
+    ),
     Section("gouvernance", _("Gouvernance et moyens"), forms.GovernanceSectionForm),
 ]
 BY_SLUG = {section.slug: section for section in SECTIONS}

@@ -41,7 +41,9 @@ def candidacy_for_user(user, pk) -> Candidacy:
     """One candidacy ``user`` may see, or 404 (never 403: no existence leak)."""
     candidacy = (
         candidacies_for_user(user)
-        .prefetch_related("contacts", "partners", "challenges", "attachments", "receipts")
+        .prefetch_related(
+            "contacts", "partners", "challenges", "attachments", "receipts"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frenchimpact import audit
 from frenchimpact.mail import queue_email
 
-from . import sections
+from . import sections, uploads
 from .enums import TRANSITIONS, CandidacyState, TeamRole
 from .models import Attachment, Candidacy, Invitation, Receipt, TeamMembership, Wave
-
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def _locked(candidacy_id: int) -> Candidacy:
 
 
 # --- State machine ----------------------------------------------------------
+
 
 def transition(
     *, candidacy_id: int, to_state: str, actor, comment: str = ""
@@ -215,7 +216,11 @@ def save_section(
     _require_editable(candidacy, user)
     if candidacy.version_of(section) != version:
         raise EditConflict(current=candidacy)
-    form.instance = candidacy
+    # the form validated against the instance read before the lock: apply
+    # its cleaned data to the locked row, then save
+    form.instance = construct_instance(
+        form, candidacy, form._meta.fields, form._meta.exclude
+    )
     form.save()
     for formset in formsets:
         formset.instance = candidacy
@@ -226,14 +231,18 @@ def save_section(
     }
     candidacy.save(update_fields=["section_versions", "updated_at"])
     audit.record(
-        actor=user, action="applications.candidacy.section_saved", obj=candidacy,
+        actor=user,
+        action="applications.candidacy.section_saved",
+        obj=candidacy,
         data={"section": section},
     )
     return candidacy
 
 
 @transaction.atomic
-def add_attachment(*, candidacy_id: int, user, uploaded_file, description="") -> Attachment:
+def add_attachment(
+    *, candidacy_id: int, user, uploaded_file, description=""
+) -> Attachment:
     candidacy = _locked(candidacy_id)
     _require_editable(candidacy, user)
     if candidacy.attachments.count() >= settings.UPLOAD_MAX_FILES:
@@ -241,8 +250,6 @@ def add_attachment(*, candidacy_id: int, user, uploaded_file, description="") ->
             _("Une candidature compte %(max)d pièces jointes au plus.")
             % {"max": settings.UPLOAD_MAX_FILES}
         )
-    from . import uploads
-
     checked = uploads.check_upload(uploaded_file, max_bytes=settings.UPLOAD_MAX_BYTES)
     attachment = Attachment(
         candidacy=candidacy,
@@ -257,7 +264,9 @@ def add_attachment(*, candidacy_id: int, user, uploaded_file, description="") ->
     attachment.file.save(checked.safe_name, uploaded_file, save=False)
     attachment.save()
     audit.record(
-        actor=user, action="applications.candidacy.attachment_added", obj=candidacy,
+        actor=user,
+        action="applications.candidacy.attachment_added",
+        obj=candidacy,
         data={"name": attachment.name, "sha256": attachment.sha256},
     )
     return attachment
@@ -272,8 +281,10 @@ def delete_attachment(*, attachment: Attachment, user) -> None:
     storage = attachment.file.storage
     transaction.on_commit(lambda: storage.delete(stored))
     audit.record(
-        actor=user, action="applications.candidacy.attachment_deleted",
-        obj=candidacy, data={"name": name},
+        actor=user,
+        action="applications.candidacy.attachment_deleted",
+        obj=candidacy,
+        data={"name": name},
     )
 
 
@@ -303,8 +314,13 @@ def snapshot(candidacy: Candidacy) -> dict:
             for c in candidacy.contacts.all()
         ],
         "partners": [
-            {"name": p.name, "kind": p.kind, "siret": p.siret, "role": p.role,
-             "commitment": p.commitment}
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "siret": p.siret,
+                "role": p.role,
+                "commitment": p.commitment,
+            }
             for p in candidacy.partners.all()
         ],
         "diagnosis": candidacy.diagnosis,
@@ -324,7 +340,9 @@ def snapshot(candidacy: Candidacy) -> dict:
 
 
 def content_hash(data: dict) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -348,13 +366,17 @@ def submit_candidacy(*, candidacy_id: int, user, at=None) -> tuple[Candidacy, bo
         )
     if candidacy.state == CandidacyState.DRAFT and not candidacy.wave.is_open(at):
         raise CandidacyError(
-            _("La date limite de dépôt de la vague est passée : la candidature "
-              "ne peut plus être déposée.")
+            _(
+                "La date limite de dépôt de la vague est passée : la candidature "
+                "ne peut plus être déposée."
+            )
         )
     if not sections.is_complete(candidacy):
         raise CandidacyError(
-            _("La candidature est incomplète : complétez les rubriques signalées "
-              "avant de la déposer.")
+            _(
+                "La candidature est incomplète : complétez les rubriques signalées "
+                "avant de la déposer."
+            )
         )
     to_state = (
         CandidacyState.RESUBMITTED

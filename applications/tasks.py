@@ -32,9 +32,9 @@ REMINDER_DAYS = (1, 7)  # nearest first: only the most urgent goes out
 )
 def task_render_receipt(self, *, receipt_id: int) -> None:
     """Render the deposit receipt; a receipt already rendered is left alone."""
-    receipt = Receipt.objects.filter(pk=receipt_id).select_related(
-        "candidacy__wave"
-    ).first()
+    receipt = (
+        Receipt.objects.filter(pk=receipt_id).select_related("candidacy__wave").first()
+    )
     if receipt is None or (receipt.status == DocumentStatus.READY and receipt.file):
         return
     Receipt.objects.filter(pk=receipt_id).update(
@@ -59,8 +59,11 @@ def task_render_receipt(self, *, receipt_id: int) -> None:
         locked = Receipt.objects.select_for_update().get(pk=receipt_id)
         if locked.status == DocumentStatus.READY and locked.file:
             return  # another delivery of this task finished first
-        locked.file.save(f"{locked.candidacy.reference}-{locked.number}.pdf",
-                         ContentFile(pdf), save=False)
+        locked.file.save(
+            f"{locked.candidacy.reference}-{locked.number}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
         locked.status = DocumentStatus.READY
         locked.error = ""
         locked.save(update_fields=["file", "status", "error", "updated_at"])
@@ -80,8 +83,9 @@ def task_sweep_receipts() -> int:
     return len(ids)
 
 
-@shared_task(name="applications.send_deadline_reminders", soft_time_limit=120,
-             time_limit=180)
+@shared_task(
+    name="applications.send_deadline_reminders", soft_time_limit=120, time_limit=180
+)
 def task_send_deadline_reminders(*, now=None) -> int:
     """E-mail the teams of unsubmitted drafts 7 days and 1 day before a wave
     closes. Each reminder goes out once (a row marks it sent)."""

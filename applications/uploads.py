@@ -13,8 +13,10 @@ shown and used in a ``Content-Disposition`` header.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import math
 import re
 import struct
 import unicodedata
@@ -65,6 +67,11 @@ SCAN_WINDOW = 16 * 1024
 ZIP_EOCD_WINDOW = 65_536 + 22
 #: Most bytes inflated from the compressed object streams of one PDF.
 PDF_MAX_INFLATED = 64 * 1024 * 1024
+#: Most streams in one PDF (large real documents have a few tens of thousands).
+PDF_MAX_STREAMS = 100_000
+#: Most chunks of a PNG and segments of a JPEG (real images have a few hundred
+#: at most); guards the parsing loops against crafted files.
+IMAGE_MAX_PARTS = 100_000
 
 MEBIBYTE = 1024 * 1024
 
@@ -75,9 +82,7 @@ MEBIBYTE = 1024 * 1024
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "odt": "application/vnd.oasis.opendocument.text",
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "png": "image/png",
     "jpeg": "image/jpeg",
 }
@@ -172,8 +177,7 @@ MESSAGES = {
         "un autre document compressé."
     ),
     "zip_executable": _(
-        "Le document « %(name)s » est refusé : il contient un programme ou un "
-        "script."
+        "Le document « %(name)s » est refusé : il contient un programme ou un script."
     ),
     "encrypted": _(
         "Le fichier « %(name)s » est chiffré ou protégé par un mot de passe : "
@@ -257,9 +261,10 @@ def safe_filename(name: str, *, kind: str | None = None, max_length: int = 120) 
     text = _SEPARATORS.split(text)[-1]
     kept = []
     for char in text:
-        if char.isspace():
+        category = unicodedata.category(char)
+        if char in "\t\n\r\x0b\x0c" or category in ("Zs", "Zl", "Zp"):
             kept.append(" ")
-        elif unicodedata.category(char) not in _DROPPED_CATEGORIES:
+        elif category not in _DROPPED_CATEGORIES:
             kept.append(char)
     text = _RESERVED.sub("_", "".join(kept))
     text = _WHITESPACE.sub(" ", text).strip(" .")
@@ -313,7 +318,7 @@ def check_upload(uploaded_file, *, max_bytes: int) -> CheckedUpload:
     finally:
         _rewind(uploaded_file)
     if data is None:
-        raise _too_large(name, declared or max_bytes + 1, max_bytes)
+        raise _too_large(name, max(declared or 0, max_bytes + 1), max_bytes)
     if not data:
         raise _refuse("empty", name=name)
 
@@ -339,16 +344,19 @@ def _too_large(name: str, size: int, max_bytes: int) -> ValidationError:
     return _refuse(
         "too_large",
         name=name,
-        size=_megabytes(size),
+        size=_megabytes(size, round_up=True),
         limit=_megabytes(max_bytes),
     )
 
 
-def _megabytes(size: int) -> str:
-    value = size / MEBIBYTE
-    if value >= 10 or value == int(value):
-        return number_format(round(value) if value >= 10 else int(value))
-    return number_format(value, decimal_pos=1)
+def _megabytes(size: int, *, round_up: bool = False) -> str:
+    """Size in Mo with at most one decimal; rounded up for the size of a file
+    refused as too large, so that it never reads as equal to the limit."""
+    tenths = size * 10 / MEBIBYTE
+    tenths = math.ceil(tenths) if round_up else math.floor(tenths)
+    if tenths % 10 == 0:
+        return number_format(tenths // 10)
+    return number_format(tenths / 10, decimal_pos=1)
 
 
 def _read(uploaded_file, max_bytes: int) -> bytes | None:
@@ -365,10 +373,8 @@ def _read(uploaded_file, max_bytes: int) -> bytes | None:
 
 
 def _rewind(uploaded_file) -> None:
-    try:
+    with contextlib.suppress(AttributeError, OSError, ValueError):
         uploaded_file.seek(0)
-    except (AttributeError, OSError, ValueError):
-        pass
 
 
 def _check_extension(name: str, kind: str) -> None:
@@ -476,17 +482,42 @@ def _check_trailing(trailing: bytes, name: str) -> None:
 
 _DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
 _PDF_NAME = re.compile(rb"/([^" + _DELIMITERS + rb"]*)")
-_PDF_ESCAPED_NAME = re.compile(
-    rb"/([^" + _DELIMITERS + rb"]*#[0-9A-Fa-f]{2}[^" + _DELIMITERS + rb"]*)"
-)
-_PDF_LONG_ACTIVE_NAME = re.compile(
-    rb"/(?:JavaScript|Launch|EmbeddedFiles?|RichMedia)(?=[" + _DELIMITERS + rb"]|\Z)"
-)
-_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_ACTIVE_NAMES = frozenset(
-    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia"}
+
+
+def _pdf_name_pattern(*words: bytes) -> re.Pattern:
+    """Match the PDF names ``words``, each character plain or written ``#xx``
+    (``/J#61vaScript`` is ``/JavaScript``), and nothing longer."""
+
+    def spellings(char: int) -> bytes:
+        high, low = b"%02X" % char
+        hex_ = b"#%c[%c%c]" % (high, low, bytes([low]).lower()[0])
+        return b"(?:" + re.escape(bytes([char])) + b"|" + hex_ + b")"
+
+    words_ = b"|".join(b"".join(spellings(char) for char in word) for word in words)
+    return re.compile(b"/(?:" + words_ + b")(?=[" + _DELIMITERS + rb"]|\Z)")
+
+
+# Names of active content long enough not to occur by chance in binary data:
+# searched everywhere, even in streams (a wrong /Length could make a reader
+# parse a stream as objects).
+_PDF_LONG_ACTIVE = _pdf_name_pattern(
+    b"JavaScript", b"Launch", b"EmbeddedFiles", b"EmbeddedFile", b"RichMedia"
 )
+# All of them, short ones included (/JS, /XFA: XML forms carry their own
+# scripts): searched outside the streams and in the inflated object streams.
+_PDF_ACTIVE = _pdf_name_pattern(
+    b"JavaScript",
+    b"JS",
+    b"Launch",
+    b"EmbeddedFiles",
+    b"EmbeddedFile",
+    b"RichMedia",
+    b"XFA",
+)
+_PDF_ENCRYPT = _pdf_name_pattern(b"Encrypt")
+_PDF_OBJECT_STREAM = _pdf_name_pattern(b"ObjStm")
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _PDF_FLATE = frozenset({b"FlateDecode", b"Fl"})
 _PDF_OTHER_FILTERS = frozenset(
     {
@@ -510,8 +541,11 @@ _PDF_OTHER_FILTERS = frozenset(
 )
 
 
-def _pdf_name(raw: bytes) -> bytes:
-    return _PDF_HEX.sub(lambda match: bytes([int(match.group(1), 16)]), raw)
+def _pdf_names(text: bytes) -> set[bytes]:
+    return {
+        _PDF_HEX.sub(lambda match: bytes([int(match.group(1), 16)]), raw)
+        for raw in _PDF_NAME.findall(text)
+    }
 
 
 def _check_pdf(data: bytes, name: str) -> None:
@@ -521,61 +555,50 @@ def _check_pdf(data: bytes, name: str) -> None:
     _check_polyglot(data, name, "pdf")
     _check_trailing(data[end + 5 :], name)
 
-    # Long names of active content are searched everywhere, even in streams
-    # (a wrong /Length could make a reader parse a stream as objects).
-    if _PDF_LONG_ACTIVE_NAME.search(data):
+    if _PDF_LONG_ACTIVE.search(data):
         raise _refuse("active_content", name=name)
-    for match in _PDF_ESCAPED_NAME.finditer(data):
-        if _pdf_name(match.group(1)) in _PDF_ACTIVE_NAMES:
-            raise _refuse("active_content", name=name)
-
-    # Short names (/JS) only outside streams, where they cannot occur by chance
-    # in compressed data, and in the object streams once inflated.
-    outside, object_streams = _split_pdf_streams(data)
-    if _has_active_name(outside):
+    # Short names (/JS) are searched only where they cannot occur by chance
+    # in compressed data.
+    outside, object_streams = _split_pdf_streams(data, name)
+    if _PDF_ACTIVE.search(outside):
         raise _refuse("active_content", name=name)
     if not object_streams:
         return
-    if any(_pdf_name(raw) == b"Encrypt" for raw in _PDF_NAME.findall(outside)):
+    if _PDF_ENCRYPT.search(outside):
         # Object streams are encrypted: their dictionaries cannot be read.
         raise _refuse("pdf_unverifiable", name=name)
     budget = PDF_MAX_INFLATED
     for header, body in object_streams:
         content = _inflate_object_stream(header, body, budget, name)
         budget -= len(content)
-        if _has_active_name(content):
+        if _PDF_ACTIVE.search(content):
             raise _refuse("active_content", name=name)
 
 
-def _has_active_name(text: bytes) -> bool:
-    return any(
-        _pdf_name(raw) in _PDF_ACTIVE_NAMES for raw in _PDF_NAME.findall(text)
-    )
-
-
-def _split_pdf_streams(data: bytes) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    """Return the text outside the streams, and the object streams."""
+def _split_pdf_streams(data: bytes, name: str):
+    """Return the text outside the streams, and the object streams as
+    (dictionary, raw content) pairs."""
     outside, object_streams, position = [], [], 0
-    while True:
+    for _count in range(PDF_MAX_STREAMS + 1):
         match = _PDF_STREAM.search(data, position)
         if match is None:
             outside.append(data[position:])
-            break
+            return b"".join(outside), object_streams
         outside.append(data[position : match.start()])
-        start = data.rfind(b"obj", max(position, match.start() - 4096), match.start())
-        header = data[start if start >= 0 else match.start() - 4096 : match.start()]
+        lowest = max(position, match.start() - 4096)
+        start = data.rfind(b"obj", lowest, match.start())
+        header = data[start if start >= 0 else lowest : match.start()]
         end = data.find(b"endstream", match.end())
         if end < 0:
             end = len(data)
-        names = {_pdf_name(raw) for raw in _PDF_NAME.findall(header)}
-        if b"ObjStm" in names:
+        if _PDF_OBJECT_STREAM.search(header):
             object_streams.append((header, data[match.end() : end]))
         position = end + len(b"endstream")
-    return b"".join(outside), object_streams
+    raise _refuse("pdf_unverifiable", name=name)
 
 
 def _inflate_object_stream(header: bytes, body: bytes, budget: int, name: str):
-    names = {_pdf_name(raw) for raw in _PDF_NAME.findall(header)}
+    names = _pdf_names(header)
     if names & _PDF_OTHER_FILTERS:
         raise _refuse("pdf_unverifiable", name=name)
     if not names & _PDF_FLATE:
@@ -597,6 +620,9 @@ def _inflate_object_stream(header: bytes, body: bytes, budget: int, name: str):
 # In entropy-coded JPEG data, 0xFF is followed by 0x00 (stuffing), a restart
 # marker (0xD0-0xD7) or 0xFF (fill); anything else is the next marker.
 _JPEG_MARKER = re.compile(rb"\xff(?![\x00\xd0-\xd7\xff])")
+_JPEG_FILL = re.compile(rb"\xff+")
+# Start of frame markers (0xC4 DHT, 0xC8 JPG and 0xCC DAC are not frames).
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _PIL_FORMATS = {"png": ("PNG",), "jpeg": ("JPEG", "MPO")}
 
 
@@ -636,7 +662,9 @@ def _check_image(data: bytes, name: str, kind: str) -> None:
 def _png_end(data: bytes) -> int | None:
     """Return the offset just after the IEND chunk, or None."""
     position = len(_PNG_SIGNATURE)
-    while position + 12 <= len(data):
+    for _count in range(IMAGE_MAX_PARTS):
+        if position + 12 > len(data):
+            return None
         (length,) = struct.unpack(">I", data[position : position + 4])
         chunk_type = data[position + 4 : position + 8]
         position += 12 + length
@@ -649,18 +677,20 @@ def _png_end(data: bytes) -> int | None:
 
 def _jpeg_end(data: bytes) -> int | None:
     """Return the offset just after the EOI marker of the image, or None."""
-    size, position = len(data), 2
-    while position < size:
-        if data[position] != 0xFF:
+    size, position, frame, scan = len(data), 2, False, False
+    for _count in range(IMAGE_MAX_PARTS):
+        fill = _JPEG_FILL.match(data, position)
+        # A marker is 0xFF, possibly repeated: a few times in real files,
+        # not thousands (Pillow would skip them one by one).
+        if fill is None or fill.end() - position > 64:
             return None
-        while position < size and data[position] == 0xFF:
-            position += 1  # fill bytes
+        position = fill.end()
         if position >= size:
             return None
         marker = data[position]
         position += 1
         if marker == 0xD9:  # end of image
-            return position
+            return position if frame and scan else None
         if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # no length
             continue
         if marker in (0x00, 0xD8) or position + 2 > size:
@@ -671,7 +701,12 @@ def _jpeg_end(data: bytes) -> int | None:
         position += length
         if position > size:
             return None
+        if marker in _JPEG_FRAMES:
+            frame = True
         if marker == 0xDA:  # start of scan: skip the entropy-coded data
+            if not frame:
+                return None
+            scan = True
             match = _JPEG_MARKER.search(data, position)
             if match is None:
                 return None
@@ -742,6 +777,18 @@ _EXECUTABLE_NAMES = (
 _MACRO_NAMES = ("vbaproject.bin", "vbadata.xml")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 _READ_CHUNK = 1024 * 1024
+# What zipfile raises on a malformed archive (NotImplementedError: unknown
+# "version needed" or feature flags).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+)
 
 
 class _Budget:
@@ -762,7 +809,7 @@ def _inspect_zip(data: bytes, name: str, *, depth: int, budget: _Budget) -> str:
     corrupt = _refuse("corrupt", name=name, content=_CONTENT_LABELS["zip"])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+    except _ZIP_ERRORS as error:
         raise corrupt from error
     with archive:
         infos = archive.infolist()
@@ -855,8 +902,10 @@ def _zip_layout_is_contiguous(data: bytes, archive, infos) -> bool:
     if eocd + 22 + comment_length != len(data):
         return False
     directory_end = start_dir + directory_size
-    return directory_size == 0xFFFFFFFF or directory_end == eocd or (
-        data[directory_end : directory_end + 4] == b"PK\x06\x06"
+    return (
+        directory_size == 0xFFFFFFFF
+        or directory_end == eocd
+        or (data[directory_end : directory_end + 4] == b"PK\x06\x06")
     )
 
 
@@ -866,7 +915,7 @@ def _read_part(archive, info, limit: int, corrupt) -> bytes:
     try:
         with archive.open(info) as part:
             return part.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+    except _ZIP_ERRORS as error:
         raise corrupt from error
 
 
@@ -921,7 +970,7 @@ def _check_document(archive, infos, name, kind, depth, corrupt) -> None:
             try:
                 with archive.open(document) as part:
                     start = part.read(64 * 1024)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            except _ZIP_ERRORS as error:
                 raise corrupt from error
             if b"wordprocessingml" not in start:
                 raise _refuse("corrupt", name=name, content=_CONTENT_LABELS["docx"])
@@ -953,7 +1002,7 @@ def _read_entries(archive, infos, name, kind, depth, budget, corrupt) -> None:
                 while chunk := part.read(_READ_CHUNK):
                     if first:
                         first = False
-                        if chunk.startswith(_EXECUTABLE_SIGNATURES[:-1]):
+                        if _looks_like_program(chunk):
                             raise _refuse("zip_executable", name=name)
                         if chunk.startswith(_ZIP_SIGNATURE) and not embedded:
                             raise _refuse("zip_nested_archive", name=name)
@@ -965,7 +1014,21 @@ def _read_entries(archive, infos, name, kind, depth, budget, corrupt) -> None:
                         kept.append(chunk)
         except ValidationError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        except _ZIP_ERRORS as error:
             raise corrupt from error
         if embedded and kept:
             _inspect_zip(b"".join(kept), name, depth=1, budget=budget)
+
+
+def _looks_like_program(start: bytes) -> bool:
+    """True when an entry of a document starts like an executable."""
+    if start.startswith(b"MZ"):
+        # Two letters can start an obfuscated font by chance: require the PE
+        # header the DOS header points to, or the DOS stub's message.
+        if len(start) >= 64:
+            (offset,) = struct.unpack_from("<I", start, 0x3C)
+            if start[offset : offset + 4] == b"PE\x00\x00":
+                return True
+        return _EXECUTABLE_MARKERS[0] in start
+    # The other signatures, less the shebang (a text part may start with "#!").
+    return start.startswith(_EXECUTABLE_SIGNATURES[1:-1])

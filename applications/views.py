@@ -76,16 +76,20 @@ def call(request):
 @require_safe
 @login_required_keeping_input
 def dashboard(request):
-    candidacies = selectors.candidacies_for_user(request.user).for_member(
-        request.user
-    ).prefetch_related("receipts")
+    candidacies = (
+        selectors.candidacies_for_user(request.user)
+        .for_member(request.user)
+        .prefetch_related("receipts")
+    )
     return render(
         request,
         "applications/dashboard.html",
         {
             "candidacies": [
-                (candidacy, sections.checklist(candidacy)) for candidacy in
-                candidacies.prefetch_related("contacts", "partners", "challenges")
+                (candidacy, sections.checklist(candidacy))
+                for candidacy in candidacies.prefetch_related(
+                    "contacts", "partners", "challenges"
+                )
             ],
             "open_waves": list(selectors.open_waves()),
         },
@@ -140,7 +144,9 @@ def _conflicts(form, formsets, current):
             continue
         yours = form.cleaned_data[name]
         if name.startswith("axis_"):
-            theirs = (current.axis_expectations or {}).get(name.removeprefix("axis_"), "")
+            theirs = (current.axis_expectations or {}).get(
+                name.removeprefix("axis_"), ""
+            )
         else:
             theirs = getattr(current, name, None)
         if (yours or "") != (theirs or ""):
@@ -190,8 +196,10 @@ def section(request, pk, slug):
             formset.is_valid()
         messages.info(
             request,
-            _("Vos saisies non enregistrées ont été restaurées : vérifiez-les puis "
-              "enregistrez."),
+            _(
+                "Vos saisies non enregistrées ont été restaurées : vérifiez-les puis "
+                "enregistrez."
+            ),
         )
     if request.method == "POST":
         if not can_edit:
@@ -247,8 +255,10 @@ def submit(request, pk):
     if deposited:
         messages.success(
             request,
-            _("Votre candidature a été déposée. Le récépissé est en cours de "
-              "production et un accusé de réception vous a été envoyé."),
+            _(
+                "Votre candidature a été déposée. Le récépissé est en cours de "
+                "production et un accusé de réception vous a été envoyé."
+            ),
         )
     else:
         messages.info(request, _("Cette candidature était déjà déposée."))
@@ -281,7 +291,9 @@ def invite(request, pk):
             candidacy=candidacy, user=request.user, email=form.cleaned_data["email"]
         )
     except PermissionDenied:
-        messages.error(request, _("Seul le responsable peut inviter des co-rédacteurs."))
+        messages.error(
+            request, _("Seul le responsable peut inviter des co-rédacteurs.")
+        )
     except services.CandidacyError as error:
         messages.error(request, error.message)
     else:

@@ -118,8 +118,10 @@ def main():
         ("directory, page 40", "/territoires/?page=40"),
         ("territory page", "/territoires/territoire-0500/"),
     ]
-    print(f"{Territory.objects.count()} territories, database "
-          f"{connection.vendor}, {RUNS} runs each (in-process test client)\n")
+    print(
+        f"{Territory.objects.count()} territories, database "
+        f"{connection.vendor}, {RUNS} runs each (in-process test client)\n"
+    )
     print(f"{'page':<30} {'SQL queries':>12} {'median ms':>10}")
     for title, url in rows:
         queries, median = measure(client, url)

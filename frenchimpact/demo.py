@@ -373,16 +373,32 @@ LEDONIEN_CHALLENGES = [
 
 # The wave-1 scoring grid follows the aims the programme text gives the call.
 WAVE_1_GRID = [
-    ("Renforcer l'écosystème local de l'innovation sociale",
-     "Animation, ingénierie et outils au service des acteurs du territoire.", 25),
-    ("Mettre en synergie les acteurs",
-     "Coopération entre associations, entreprises, collectivités et citoyens.", 20),
-    ("Favoriser l'émergence, le développement et l'essaimage des innovations "
-     "sociales", "Détection, accompagnement et changement d'échelle des projets.", 25),
-    ("Ambition des défis",
-     "Défis sociaux et écologiques du territoire, objectifs chiffrés.", 15),
-    ("Gouvernance et coopération",
-     "Pilotage partagé, rôles de la structure porteuse et des partenaires.", 15),
+    (
+        "Renforcer l'écosystème local de l'innovation sociale",
+        "Animation, ingénierie et outils au service des acteurs du territoire.",
+        25,
+    ),
+    (
+        "Mettre en synergie les acteurs",
+        "Coopération entre associations, entreprises, collectivités et citoyens.",
+        20,
+    ),
+    (
+        "Favoriser l'émergence, le développement et l'essaimage des innovations "
+        "sociales",
+        "Détection, accompagnement et changement d'échelle des projets.",
+        25,
+    ),
+    (
+        "Ambition des défis",
+        "Défis sociaux et écologiques du territoire, objectifs chiffrés.",
+        15,
+    ),
+    (
+        "Gouvernance et coopération",
+        "Pilotage partagé, rôles de la structure porteuse et des partenaires.",
+        15,
+    ),
 ]
 
 DEMO_PASSWORD = "demo-French-Impact-2019"  # noqa: S105 - shown to newcomers
@@ -454,8 +470,12 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
         Criterion.objects.update_or_create(
             wave=wave,
             title=title,
-            defaults={"description": description, "weight": weight,
-                      "scale_max": 5, "position": position},
+            defaults={
+                "description": description,
+                "weight": weight,
+                "scale_max": 5,
+                "position": position,
+            },
         )
     # the seeds announce a second wave before the end of 2019; the demo keeps
     # it open around today so that a newcomer can try applying

@@ -32,4 +32,6 @@ def url_fetcher(url: str, timeout=10, ssl_context=None):
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
-    return HTML(string=html, base_url=STATIC_BASE + "/", url_fetcher=url_fetcher).write_pdf()
+    return HTML(
+        string=html, base_url=STATIC_BASE + "/", url_fetcher=url_fetcher
+    ).write_pdf()

@@ -273,6 +273,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=12)
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("crispy_dsfr",)
 CRISPY_TEMPLATE_PACK = "crispy_dsfr"
+# no Bootstrap-style widget classes: the DSFR templates set their own
+CRISPY_CLASS_CONVERTERS = {
+    "textinput": "",
+    "textarea": "",
+    "emailinput": "",
+    "numberinput": "",
+    "passwordinput": "",
+    "urlinput": "",
+    "dateinput": "",
+    "fileinput": "",
+    "select": "",
+}
 
 LOGGING = {
     "version": 1,

@@ -25,9 +25,7 @@ MAX_ATTEMPTS = 8
 def task_send_email(*, email_id: int) -> None:
     failure = None
     with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        )
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status != EmailStatus.PENDING:
             return  # gone, or already sent: sending twice would do harm
         email.attempts += 1

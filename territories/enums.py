@@ -44,13 +44,24 @@ PUBLIC_LABEL_STATUSES = frozenset({LabelStatus.ACTIVE, LabelStatus.CONDITIONAL})
 class SupportAxis(models.TextChoices):
     """The six axes of the tailored support plan."""
 
-    STRATEGY = "strategy", _("Co-construire un plan stratégique de développement "
-                             "territorial")
-    FINANCING = "financing", _("Soutenir le financement : amorçage et changement "
-                               "d'échelle")
+    STRATEGY = (
+        "strategy",
+        _("Co-construire un plan stratégique de développement territorial"),
+    )
+    FINANCING = (
+        "financing",
+        _("Soutenir le financement : amorçage et changement d'échelle"),
+    )
     REGULATION = "regulation", _("Lever les freins réglementaires à l'innovation")
-    SYNERGIES = "synergies", _("Renforcer les synergies territoriales et la culture "
-                               "de la coopération")
+    SYNERGIES = (
+        "synergies",
+        _("Renforcer les synergies territoriales et la culture de la coopération"),
+    )
     IMPACT = "impact", _("Promouvoir la mesure et l'évaluation de l'impact")
-    COMPANIES = "companies", _("Créer des synergies avec les entreprises engagées "
-                               "et les réseaux entrepreneuriaux")
+    COMPANIES = (
+        "companies",
+        _(
+            "Créer des synergies avec les entreprises engagées "
+            "et les réseaux entrepreneuriaux"
+        ),
+    )

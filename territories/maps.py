@@ -145,9 +145,7 @@ def place_markers(items, group_url=None) -> list[Marker]:
             radius = 2 * MARKER_RADIUS * math.sqrt(step) * 0.9
             x = point[0] + radius * math.cos(angle)
             y = point[1] + radius * math.sin(angle)
-        markers.append(
-            Marker(label, url, round(x, 1), round(y, 1), count=len(members))
-        )
+        markers.append(Marker(label, url, round(x, 1), round(y, 1), count=len(members)))
     return markers
 
 
@@ -161,7 +159,8 @@ def group_label(names: list[str], shown: int = 5) -> str:
             "count": rest
         }
     return ngettext(
-        "%(count)d territoire : %(names)s", "%(count)d territoires : %(names)s",
+        "%(count)d territoire : %(names)s",
+        "%(count)d territoires : %(names)s",
         len(names),
     ) % {"count": len(names), "names": listed}
 

@@ -196,15 +196,22 @@ def complete(candidacy):
     candidacy.resources = "Deux personnes à temps plein."
     candidacy.save()
     Contact.objects.create(
-        candidacy=candidacy, name="Camille Martin", function="Directrice",
+        candidacy=candidacy,
+        name="Camille Martin",
+        function="Directrice",
         email="camille@example.org",
     )
     Partner.objects.create(
-        candidacy=candidacy, name="SCICalliance", kind=OrganisationKind.COOPERATIVE,
-        role="Habitat", commitment="Met à disposition un chargé de mission.",
+        candidacy=candidacy,
+        name="SCICalliance",
+        kind=OrganisationKind.COOPERATIVE,
+        role="Habitat",
+        commitment="Met à disposition un chargé de mission.",
     )
     ProposedChallenge.objects.create(
-        candidacy=candidacy, title="Emploi pour tous", theme=Theme.EMPLOI,
+        candidacy=candidacy,
+        title="Emploi pour tous",
+        theme=Theme.EMPLOI,
         objectives="25 personnes RQTH professionnalisées d'ici 2021.",
     )
     return candidacy

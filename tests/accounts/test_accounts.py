@@ -13,10 +13,16 @@ PASSWORD = "un-Mot-de-passe-solide-42"
 
 
 def signup(client, email="nouvelle@example.org", password=PASSWORD, **extra):
-    return client.post(reverse("accounts:signup"), {
-        "first_name": "Camille", "last_name": "Martin", "email": email,
-        "password1": password, "password2": extra.get("password2", password),
-    })
+    return client.post(
+        reverse("accounts:signup"),
+        {
+            "first_name": "Camille",
+            "last_name": "Martin",
+            "email": email,
+            "password1": password,
+            "password2": extra.get("password2", password),
+        },
+    )
 
 
 def test_signup_sends_a_link_that_activates_and_logs_in(client, mailoutbox_rows):
@@ -84,8 +90,9 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(url, {"username": user.email, "password": "mauvais"})
 
-    response = client.post(url, {"username": user.email,
-                                 "password": "motdepasse-solide-1"})
+    response = client.post(
+        url, {"username": user.email, "password": "motdepasse-solide-1"}
+    )
 
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in response.content.decode()
@@ -95,8 +102,10 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
 def test_login_and_logout(client):
     user = UserFactory()
 
-    response = client.post(reverse("accounts:login"),
-                           {"username": user.email, "password": "motdepasse-solide-1"})
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": user.email, "password": "motdepasse-solide-1"},
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
     client.post(reverse("accounts:logout"))

@@ -33,7 +33,10 @@ def test_transition_allowed_or_refused_as_declared(from_state, to_state):
         assert Candidacy.objects.get(pk=candidacy.pk).state == to_state
         entry = AuditEntry.objects.latest("pk")
         assert (entry.action, entry.from_state, entry.to_state, entry.actor) == (
-            f"applications.candidacy.{to_state}", from_state, to_state, actor
+            f"applications.candidacy.{to_state}",
+            from_state,
+            to_state,
+            actor,
         )
         assert entry.comment == "ok"
     else:
@@ -47,13 +50,17 @@ def test_transition_allowed_or_refused_as_declared(from_state, to_state):
 
 
 def test_final_states_allow_no_move():
-    for state in (CandidacyState.LABELLED, CandidacyState.REJECTED,
-                  CandidacyState.WITHDRAWN):
+    for state in (
+        CandidacyState.LABELLED,
+        CandidacyState.REJECTED,
+        CandidacyState.WITHDRAWN,
+    ):
         assert TRANSITIONS[state] == frozenset()
 
 
 def test_withdraw_only_from_draft_or_submitted():
     assert {
-        state for state, moves in TRANSITIONS.items()
+        state
+        for state, moves in TRANSITIONS.items()
         if CandidacyState.WITHDRAWN in moves
     } == {CandidacyState.DRAFT, CandidacyState.SUBMITTED}

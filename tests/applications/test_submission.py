@@ -158,7 +158,9 @@ def test_withdraw_by_lead_only():
 
 def test_create_candidacy_refused_when_wave_closed():
     now = dt.datetime.now(tz=PARIS)
-    wave = open_wave(opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1))
+    wave = open_wave(
+        opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1)
+    )
 
     with pytest.raises(services.CandidacyError, match="n'accepte pas"):
         services.create_candidacy(wave=wave, user=UserFactory())
@@ -169,13 +171,15 @@ def test_attachment_count_is_limited(settings):
     candidacy = candidacy_for()
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     services.add_attachment(
-        candidacy_id=candidacy.pk, user=candidacy.created_by,
+        candidacy_id=candidacy.pk,
+        user=candidacy.created_by,
         uploaded_file=SimpleUploadedFile("a.pdf", pdf),
     )
 
     with pytest.raises(services.CandidacyError, match="1 pièces jointes au plus"):
         services.add_attachment(
-            candidacy_id=candidacy.pk, user=candidacy.created_by,
+            candidacy_id=candidacy.pk,
+            user=candidacy.created_by,
             uploaded_file=SimpleUploadedFile("b.pdf", pdf),
         )
     assert candidacy.attachments.count() == 1

@@ -49,7 +49,8 @@ def test_outsider_cannot_download_attachment_or_receipt(client, tmp_path):
 
     candidacy = complete(candidacy_for())
     attachment = services.add_attachment(
-        candidacy_id=candidacy.pk, user=candidacy.created_by,
+        candidacy_id=candidacy.pk,
+        user=candidacy.created_by,
         uploaded_file=SimpleUploadedFile(
             "note.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
         ),
@@ -90,13 +91,23 @@ def test_section_save_and_checklist(client):
     candidacy = candidacy_for()
     client.force_login(candidacy.created_by)
 
-    response = lead_post(candidacy, "porteur", {
-        "lead_name": "Clus'Ter Jura", "lead_kind": "association",
-        "lead_siret": "732 829 320 00074", "lead_town": "Conliège",
-        "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "0",
-        "contacts-0-name": "Camille Martin", "contacts-0-function": "Directrice",
-        "contacts-0-email": "camille@example.org", "contacts-0-phone": "",
-    }, client)
+    response = lead_post(
+        candidacy,
+        "porteur",
+        {
+            "lead_name": "Clus'Ter Jura",
+            "lead_kind": "association",
+            "lead_siret": "732 829 320 00074",
+            "lead_town": "Conliège",
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "0",
+            "contacts-0-name": "Camille Martin",
+            "contacts-0-function": "Directrice",
+            "contacts-0-email": "camille@example.org",
+            "contacts-0-phone": "",
+        },
+        client,
+    )
 
     assert response.status_code == 302
     candidacy.refresh_from_db()
@@ -112,12 +123,19 @@ def test_section_save_and_checklist(client):
     "slug, data, field, message",
     [
         ("porteur", {"lead_siret": "12345678901234"}, "lead_siret", "SIRET"),
-        ("territoire", {"department_codes": "39, 99"}, "department_codes",
-         "Code de département inconnu"),
-        ("territoire", {"commune_codes": "39300 00000"}, "commune_codes",
-         "00000"),
-        ("territoire", {"region_codes": "53", "department_codes": "39"},
-         "department_codes", "dans aucune des régions"),
+        (
+            "territoire",
+            {"department_codes": "39, 99"},
+            "department_codes",
+            "Code de département inconnu",
+        ),
+        ("territoire", {"commune_codes": "39300 00000"}, "commune_codes", "00000"),
+        (
+            "territoire",
+            {"region_codes": "53", "department_codes": "39"},
+            "department_codes",
+            "dans aucune des régions",
+        ),
         ("gouvernance", {"governance": "x" * 5001}, "governance", "5000"),
     ],
 )
@@ -162,12 +180,20 @@ def test_concurrent_edit_shows_conflict_and_loses_nothing(client):
     client.force_login(candidacy.created_by)
     other.force_login(co_editor)
 
-    first = lead_post(candidacy, "gouvernance",
-                      {"governance": "Version du responsable", "resources": "A"},
-                      client, version=0)
-    second = lead_post(candidacy, "gouvernance",
-                       {"governance": "Version du co-rédacteur", "resources": "B"},
-                       other, version=0)
+    first = lead_post(
+        candidacy,
+        "gouvernance",
+        {"governance": "Version du responsable", "resources": "A"},
+        client,
+        version=0,
+    )
+    second = lead_post(
+        candidacy,
+        "gouvernance",
+        {"governance": "Version du co-rédacteur", "resources": "B"},
+        other,
+        version=0,
+    )
 
     assert first.status_code == 302
     assert second.status_code == 409
@@ -180,11 +206,17 @@ def test_concurrent_edit_shows_conflict_and_loses_nothing(client):
     assert Candidacy.objects.get(pk=candidacy.pk).governance == "Version du responsable"
     # saving again from the conflict page keeps the co-editor's version
     version = re.search(r'name="version" value="(\d+)"', body).group(1)
-    third = lead_post(candidacy, "gouvernance",
-                      {"governance": "Version du co-rédacteur", "resources": "B"},
-                      other, version=int(version))
+    third = lead_post(
+        candidacy,
+        "gouvernance",
+        {"governance": "Version du co-rédacteur", "resources": "B"},
+        other,
+        version=int(version),
+    )
     assert third.status_code == 302
-    assert Candidacy.objects.get(pk=candidacy.pk).governance == "Version du co-rédacteur"
+    assert (
+        Candidacy.objects.get(pk=candidacy.pk).governance == "Version du co-rédacteur"
+    )
 
 
 def test_expired_session_keeps_what_was_typed(client):
@@ -192,13 +224,17 @@ def test_expired_session_keeps_what_was_typed(client):
     lead = candidacy.created_by
     url = section_url(candidacy, "gouvernance")
 
-    response = client.post(url, {"version": 0, "governance": "Texte tapé longuement",
-                                 "resources": "Moyens"})
+    response = client.post(
+        url,
+        {"version": 0, "governance": "Texte tapé longuement", "resources": "Moyens"},
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
-    client.post(reverse("accounts:login"),
-                {"username": lead.email, "password": "motdepasse-solide-1"})
+    client.post(
+        reverse("accounts:login"),
+        {"username": lead.email, "password": "motdepasse-solide-1"},
+    )
     body = client.get(url).content.decode()
 
     assert "Texte tapé longuement" in body
@@ -215,8 +251,9 @@ def test_after_deadline_file_is_read_only(client):
     wave.closes_at = timezone.now()
     wave.save()
 
-    response = lead_post(candidacy, "gouvernance",
-                         {"governance": "Trop tard", "resources": "x"}, client)
+    response = lead_post(
+        candidacy, "gouvernance", {"governance": "Trop tard", "resources": "x"}, client
+    )
 
     assert response.status_code == 409
     assert "plus modifiable" in response.content.decode()
@@ -233,8 +270,9 @@ def test_submit_view_after_deadline_shows_message(client):
     candidacy.wave.closes_at = timezone.now()
     candidacy.wave.save()
 
-    response = client.post(reverse("applications:submit", args=[candidacy.pk]),
-                           follow=True)
+    response = client.post(
+        reverse("applications:submit", args=[candidacy.pk]), follow=True
+    )
 
     assert "date limite" in response.content.decode()
     assert Candidacy.objects.get(pk=candidacy.pk).state == "draft"
@@ -243,8 +281,9 @@ def test_submit_view_after_deadline_shows_message(client):
 def test_co_editor_invited_edits_but_cannot_submit(client, mailoutbox_rows):
     candidacy = complete(candidacy_for())
     client.force_login(candidacy.created_by)
-    client.post(reverse("applications:invite", args=[candidacy.pk]),
-                {"email": "co@example.org"})
+    client.post(
+        reverse("applications:invite", args=[candidacy.pk]), {"email": "co@example.org"}
+    )
     body = mailoutbox_rows()[-1].body
     link = re.search(r"(/invitations/[^\s]+/)", body).group(1)
 
@@ -256,8 +295,9 @@ def test_co_editor_invited_edits_but_cannot_submit(client, mailoutbox_rows):
     assert candidacy.memberships.filter(user=co_editor, role="co_editor").exists()
     page = other.get(candidacy.get_absolute_url()).content.decode()
     assert "Seul le responsable de la candidature peut la déposer." in page
-    response = other.post(reverse("applications:submit", args=[candidacy.pk]),
-                          follow=True)
+    response = other.post(
+        reverse("applications:submit", args=[candidacy.pk]), follow=True
+    )
     assert "responsable" in response.content.decode()
     assert Candidacy.objects.get(pk=candidacy.pk).state == "draft"
 
@@ -265,8 +305,9 @@ def test_co_editor_invited_edits_but_cannot_submit(client, mailoutbox_rows):
 def test_invitation_for_another_address_is_refused(client, mailoutbox_rows):
     candidacy = candidacy_for()
     client.force_login(candidacy.created_by)
-    client.post(reverse("applications:invite", args=[candidacy.pk]),
-                {"email": "co@example.org"})
+    client.post(
+        reverse("applications:invite", args=[candidacy.pk]), {"email": "co@example.org"}
+    )
     link = re.search(r"(/invitations/[^\s]+/)", mailoutbox_rows()[-1].body).group(1)
     intruder = UserFactory(email="intrus@example.org")
     other = client.__class__()

@@ -32,8 +32,9 @@ def test_email_waits_in_outbox_when_broker_is_down(monkeypatch):
 
     monkeypatch.setattr(task, "delay", broker_down)
     user = UserFactory()
-    email = queue_email(to=[user.email], template="account_exists",
-                        context={"user": user})
+    email = queue_email(
+        to=[user.email], template="account_exists", context={"user": user}
+    )
     portal_mail.dispatch(email.pk)  # what on-commit does: no exception escapes
 
     assert OutboundEmail.objects.get(pk=email.pk).status == "pending"
