@@ -22,16 +22,26 @@ from .models import TEXT_MAX, Candidacy, Contact, Partner, ProposedChallenge
 LIST_MAX = 200  # codes in one list
 
 
+def _draft_helper(form, optional=()):
+    """A draft may be saved incomplete: fields are optional in the form, but
+    those needed for the deposit are not labelled « facultatif »."""
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.disable_csrf = True
+    form.helper.show_required_notice = False
+    for name, field in form.fields.items():
+        field.needed_later = name not in optional
+
+
 class SectionForm(forms.ModelForm):
     """Base of the section forms: carries the version the user started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    optional_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        _draft_helper(self, self.optional_fields)
 
 
 class CodeListField(forms.CharField):
@@ -94,6 +104,7 @@ def _each(validator):
 
 
 class TerritorySectionForm(SectionForm):
+    optional_fields = ("territory", "epci_codes", "commune_codes")
     territory = forms.ModelChoiceField(
         label=_("Territoire déjà connu du programme"),
         queryset=Territory.objects.order_by("name"),
@@ -163,6 +174,7 @@ class TerritorySectionForm(SectionForm):
 
 
 class LeadSectionForm(SectionForm):
+    optional_fields = ("lead_town",)
     lead_siret = SiretField(
         label=_("SIRET de la structure porteuse"),
         required=False,
@@ -184,6 +196,7 @@ class PartnersSectionForm(SectionForm):
 
 
 class DiagnosisSectionForm(SectionForm):
+    optional_fields = ("priority_areas",)
     class Meta:
         model = Candidacy
         fields = ["diagnosis", "priority_areas"]
@@ -237,20 +250,22 @@ class GovernanceSectionForm(SectionForm):
 
 
 class _RowForm(forms.ModelForm):
+    optional_fields: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        _draft_helper(self, self.optional_fields)
 
 
 class ContactForm(_RowForm):
+    optional_fields = ("phone",)
     class Meta:
         model = Contact
         fields = ["name", "function", "email", "phone"]
 
 
 class PartnerForm(_RowForm):
+    optional_fields = ("siret",)
     siret = SiretField(
         required=False, help_text=_("Facultatif ; vérifié s'il est renseigné.")
     )
@@ -290,14 +305,20 @@ PartnerFormSet = _formset(Partner, PartnerForm)
 ChallengeFormSet = _formset(ProposedChallenge, ChallengeForm)
 
 
+def _inline_helper():
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.show_required_notice = False
+    return helper
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique du co-rédacteur"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = _inline_helper()
 
 
 class AttachmentForm(forms.Form):
@@ -311,6 +332,4 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = _inline_helper()

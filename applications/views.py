@@ -181,6 +181,8 @@ def section(request, pk, slug):
         formset_class(data, instance=candidacy, prefix=prefix)
         for prefix, formset_class in section.formsets.items()
     ]
+    for formset in formsets:
+        formset.title = formset.model._meta.verbose_name_plural
     context = {
         "candidacy": candidacy,
         "section": section,
