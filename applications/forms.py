@@ -197,6 +197,7 @@ class PartnersSectionForm(SectionForm):
 
 class DiagnosisSectionForm(SectionForm):
     optional_fields = ("priority_areas",)
+
     class Meta:
         model = Candidacy
         fields = ["diagnosis", "priority_areas"]
@@ -259,6 +260,7 @@ class _RowForm(forms.ModelForm):
 
 class ContactForm(_RowForm):
     optional_fields = ("phone",)
+
     class Meta:
         model = Contact
         fields = ["name", "function", "email", "phone"]

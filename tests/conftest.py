@@ -11,6 +11,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _geography_present(request):
+    """Transactional tests empty the tables when they end: load the reference
+    geography again for the tests that follow them."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    from territories.models import Region
+
+    if not Region.objects.exists():
+        sync_geography()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
@@ -44,3 +57,74 @@ def mailoutbox_rows():
         return list(OutboundEmail.objects.order_by("pk"))
 
     return rows
+
+
+@pytest.fixture
+def celery_worker_process(settings, tmp_path):
+    """A real Celery worker, in its own process, on the configured broker
+    (the file-system broker by default, Redis in CI) and the test database."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = (
+            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_URL": f"filemail://{tmp_path / 'mail'}",
+    }
+    root = Path(__file__).resolve().parents[1]
+    worker = subprocess.Popen(  # noqa: S603 - the project's own worker
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "frenchimpact",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--logfile",
+            str(log),
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=root,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if log.exists() and "ready" in log.read_text():
+            break
+        if worker.poll() is not None:
+            raise RuntimeError(
+                f"worker died: {log.read_text() if log.exists() else ''}"
+            )
+        time.sleep(0.2)
+    else:
+        worker.kill()
+        raise RuntimeError("worker not ready after 60 s")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()

@@ -317,3 +317,31 @@ def test_invitation_for_another_address_is_refused(client, mailoutbox_rows):
 
     assert not candidacy.memberships.filter(user=intruder).exists()
     assert other.get("/invitations/forged-token/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("rapport.pdf", b"MZ\x90\x00" + b"\x00" * 200, "programme"),
+        ("vide.pdf", b"", "vide"),
+        ("../../etc/passwd.pdf", b"#!/bin/sh\necho pwned\n", "programme"),
+    ],
+)
+def test_hostile_upload_refused_with_message_and_nothing_saved(
+    client, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    candidacy = candidacy_for()
+    client.force_login(candidacy.created_by)
+
+    response = client.post(
+        reverse("applications:upload", args=[candidacy.pk]),
+        {"file": SimpleUploadedFile(name, content, content_type="application/pdf")},
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "fr-error-text" in body
+    assert message in body.lower() or message in body
+    assert candidacy.attachments.count() == 0
