@@ -466,21 +466,10 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
             "status": WaveStatus.DECIDED,
         },
     )
-    for position, (title, description, weight) in enumerate(WAVE_1_GRID):
-        Criterion.objects.update_or_create(
-            wave=wave,
-            title=title,
-            defaults={
-                "description": description,
-                "weight": weight,
-                "scale_max": 5,
-                "position": position,
-            },
-        )
     # the seeds announce a second wave before the end of 2019; the demo keeps
     # it open around today so that a newcomer can try applying
     today = timezone.localdate()
-    Wave.objects.update_or_create(
+    wave_2, _ = Wave.objects.update_or_create(
         call=call,
         number=2,
         defaults={
@@ -494,6 +483,19 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
             "status": WaveStatus.OPEN,
         },
     )
+    # wave 2 publishes the same grid, before its deposits open
+    for grid_wave in (wave, wave_2):
+        for position, (title, description, weight) in enumerate(WAVE_1_GRID):
+            Criterion.objects.update_or_create(
+                wave=grid_wave,
+                title=title,
+                defaults={
+                    "description": description,
+                    "weight": weight,
+                    "scale_max": 5,
+                    "position": position,
+                },
+            )
     lead, _ = Organisation.objects.update_or_create(
         name=LEDONIEN_LEAD["name"],
         defaults={k: v for k, v in LEDONIEN_LEAD.items() if k != "name"},
