@@ -1,20 +1,13 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from frenchimpact.forms import form_helper
 from frenchimpact.mail import queue_email
 
 from .models import User
-
-
-def _helper():
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 class SignUpForm(forms.Form):
@@ -41,7 +34,7 @@ class SignUpForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self):
         data = super().clean()
@@ -79,7 +72,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class EmailForm(forms.Form):
@@ -87,7 +80,7 @@ class EmailForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
@@ -95,7 +88,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def send_mail(
         self,

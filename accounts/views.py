@@ -6,6 +6,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from frenchimpact.forms import form_helper
+
 from . import services
 from .forms import EmailForm, LoginForm, OutboxPasswordResetForm, SignUpForm
 
@@ -70,10 +72,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def get_form(self, form_class=None):
-        from crispy_forms.helper import FormHelper
-
         form = super().get_form(form_class)
-        form.helper = FormHelper()
-        form.helper.form_tag = False
-        form.helper.disable_csrf = True
+        form.helper = form_helper()
         return form

@@ -1,11 +1,11 @@
 """Forms of the candidacy, one per section, rendered with crispy-forms (DSFR)."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from frenchimpact.forms import form_helper
 from territories import geography
 from territories.enums import SupportAxis
 from territories.models import Territory
@@ -25,10 +25,7 @@ LIST_MAX = 200  # codes in one list
 def _draft_helper(form, optional=()):
     """A draft may be saved incomplete: fields are optional in the form, but
     those needed for the deposit are not labelled « facultatif »."""
-    form.helper = FormHelper()
-    form.helper.form_tag = False
-    form.helper.disable_csrf = True
-    form.helper.show_required_notice = False
+    form.helper = form_helper(required_notice=False)
     for name, field in form.fields.items():
         field.needed_later = name not in optional
 
@@ -307,20 +304,12 @@ PartnerFormSet = _formset(Partner, PartnerForm)
 ChallengeFormSet = _formset(ProposedChallenge, ChallengeForm)
 
 
-def _inline_helper():
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.show_required_notice = False
-    return helper
-
-
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique du co-rédacteur"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _inline_helper()
+        self.helper = form_helper(required_notice=False)
 
 
 class AttachmentForm(forms.Form):
@@ -334,4 +323,4 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _inline_helper()
+        self.helper = form_helper(required_notice=False)

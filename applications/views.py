@@ -119,6 +119,7 @@ def detail(request, pk):
         "applications/detail.html",
         {
             "candidacy": candidacy,
+            "breadcrumb_links": [(_("Mon espace"), reverse("applications:dashboard"))],
             "checklist": sections.checklist(candidacy),
             "complete": sections.is_complete(candidacy),
             "history": selectors.history_for_team(candidacy),
@@ -185,6 +186,10 @@ def section(request, pk, slug):
         formset.title = formset.model._meta.verbose_name_plural
     context = {
         "candidacy": candidacy,
+        "breadcrumb_links": [
+            (_("Mon espace"), reverse("applications:dashboard")),
+            (candidacy.reference, candidacy.get_absolute_url()),
+        ],
         "section": section,
         "form": form,
         "formsets": formsets,

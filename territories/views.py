@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_safe
 
@@ -48,6 +50,9 @@ def detail(request, slug):
         "territories/detail.html",
         {
             "territory": territory,
+            "breadcrumb_links": [
+                (_("Territoires labellisés"), reverse("territories:directory"))
+            ],
             "label": territory.public_labels[0] if territory.public_labels else None,
             "epcis": [
                 geography.epcis()[code].name
