@@ -15,7 +15,7 @@ from territories.enums import SupportAxis
 
 from . import sections, selectors, services
 from .enums import DocumentStatus
-from .forms import AttachmentForm, InvitationForm
+from .forms import AttachmentForm, InvitationForm, MessageForm
 from .models import Wave
 
 PENDING_KEY = "pending_posts"
@@ -128,6 +128,7 @@ def detail(request, pk):
             "can_withdraw": user.has_perm("applications.withdraw_candidacy", candidacy),
             "can_invite": user.has_perm("applications.invite_to_candidacy", candidacy),
             "invitation_form": InvitationForm(),
+            "message_form": MessageForm(),
             "attachment_form": AttachmentForm(),
             "axes": [
                 (axis.label, (candidacy.axis_expectations or {}).get(axis.value, ""))

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "territories",
     "applications",
     "challenges",
+    "reviews",
 ]
 if DEBUG and not PRODUCTION:
     # runserver serves static files through whitenoise too, as in production
@@ -231,6 +232,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "frenchimpact.flush_outbox", "schedule": 60.0},
     "sweep-receipts": {"task": "applications.sweep_receipts", "schedule": 120.0},
+    "expire-labels": {"task": "territories.expire_labels", "schedule": 6 * 3600.0},
     "deadline-reminders": {
         "task": "applications.send_deadline_reminders",
         "schedule": 3600.0,

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("territoires/", include("territories.urls")),
     path("compte/", include("accounts.urls")),
     path("", include("applications.urls")),
+    path("", include("reviews.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -65,3 +65,15 @@ class SupportAxis(models.TextChoices):
             "et les réseaux entrepreneuriaux"
         ),
     )
+
+
+L = LabelStatus
+# the moves of a label, declared once (suspend, reinstate, revoke, lift the
+# conditions, expire); anything else is refused
+LABEL_TRANSITIONS: dict[str, frozenset[str]] = {
+    L.ACTIVE: frozenset({L.SUSPENDED, L.REVOKED, L.EXPIRED}),
+    L.CONDITIONAL: frozenset({L.ACTIVE, L.SUSPENDED, L.REVOKED, L.EXPIRED}),
+    L.SUSPENDED: frozenset({L.ACTIVE, L.CONDITIONAL, L.REVOKED, L.EXPIRED}),
+    L.REVOKED: frozenset(),
+    L.EXPIRED: frozenset(),
+}

@@ -215,3 +215,58 @@ def complete(candidacy):
         objectives="25 personnes RQTH professionnalisées d'ici 2021.",
     )
     return candidacy
+
+
+def wave_with_grid(**kwargs) -> Wave:
+    """An open wave with a two-criterion grid (weights 60 and 40, /5)."""
+    from applications.models import Criterion
+
+    wave = open_wave(**kwargs)
+    Criterion.objects.create(wave=wave, title="Écosystème", weight=60, position=0)
+    Criterion.objects.create(wave=wave, title="Gouvernance", weight=40, position=1)
+    return wave
+
+
+def candidacy_under_review(wave=None):
+    """A complete candidacy, submitted then put under review by staff."""
+    from applications import services
+
+    wave = wave or wave_with_grid()
+    candidacy = complete(candidacy_for(wave=wave))
+    services.submit_candidacy(candidacy_id=candidacy.pk, user=candidacy.created_by)
+    staff = UserFactory(role=Role.STAFF, is_staff=True)
+    services.transition(candidacy_id=candidacy.pk, to_state="under_review", actor=staff)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def reviewed(candidacy, *values_per_reviewer, recommendation="label"):
+    """Assign one reviewer per tuple of values, declare no conflict, submit."""
+    from reviews import services
+
+    staff = UserFactory(role=Role.STAFF, is_staff=True)
+    criteria = list(candidacy.wave.criteria.order_by("position"))
+    reviews = []
+    for values in values_per_reviewer:
+        reviewer = UserFactory(role=Role.REVIEWER)
+        assignment = services.assign_reviewer(
+            candidacy=candidacy, reviewer=reviewer, actor=staff
+        )
+        services.declare_interests(
+            assignment=assignment, user=reviewer, has_conflict=False
+        )
+        reviews.append(
+            services.save_review(
+                assignment=assignment,
+                user=reviewer,
+                version=0,
+                scores={
+                    c.pk: (v, "Commentaire", True)
+                    for c, v in zip(criteria, values, strict=True)
+                },
+                recommendation=recommendation,
+                comment="Avis",
+                submit=True,
+            )
+        )
+    return reviews

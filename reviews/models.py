@@ -1,0 +1,153 @@
+"""The review of candidacies: assignments, conflicts of interest, scores,
+messages between staff and teams, and the committee's decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import TEXT_MAX, Candidacy, Criterion
+from frenchimpact.models import TimeStampedModel
+
+from .enums import ConflictStatus, Outcome, Recommendation, ReviewState
+
+
+class Assignment(TimeStampedModel):
+    """A reviewer (instructeur) assigned to a candidacy, with their
+    declaration of interests."""
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    conflict_status = models.CharField(
+        _("conflit d'intérêts"),
+        max_length=10,
+        choices=ConflictStatus.choices,
+        default=ConflictStatus.PENDING,
+    )
+    conflict_reason = models.TextField(
+        _("nature du conflit"), blank=True, max_length=TEXT_MAX
+    )
+    declared_at = models.DateTimeField(_("déclaré le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        ordering = ["candidacy", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidacy", "reviewer"], name="assignment_unique_reviewer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.candidacy.reference}"
+
+
+class Review(TimeStampedModel):
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="review"
+    )
+    state = models.CharField(
+        _("état"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    recommendation = models.CharField(
+        _("recommandation"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    comment = models.TextField(_("avis général"), blank=True, max_length=TEXT_MAX)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    submitted_at = models.DateTimeField(_("remise le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rapport d'instruction")
+        verbose_name_plural = _("rapports d'instruction")
+
+    def __str__(self):
+        return f"{self.assignment}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(_("note"))
+    comment = models.TextField(_("commentaire"), blank=True, max_length=TEXT_MAX)
+    shared = models.BooleanField(
+        _("commentaire partagé avec l'équipe"),
+        default=False,
+        help_text=_("Repris, sans votre nom, dans le rapport remis au territoire."),
+    )
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="score_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class Message(TimeStampedModel):
+    """The thread between the High Commission and a candidacy's team."""
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField(_("message"), max_length=TEXT_MAX)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class Decision(TimeStampedModel):
+    """The committee's decision on a candidacy, prepared then published."""
+
+    candidacy = models.OneToOneField(
+        Candidacy, on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(_("décision"), max_length=20, choices=Outcome.choices)
+    reasons = models.TextField(_("motifs"), max_length=TEXT_MAX)
+    conditions = models.TextField(
+        _("conditions à lever"), blank=True, max_length=TEXT_MAX
+    )
+    conditions_due_on = models.DateField(
+        _("conditions à lever avant le"), null=True, blank=True
+    )
+    conditions_lifted_at = models.DateTimeField(null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.LABEL_WITH_CONDITIONS)
+                | (~Q(conditions="") & Q(conditions_due_on__isnull=False)),
+                name="decision_conditions_stated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidacy.reference}: {self.get_outcome_display()}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("instruction/", views.waves, name="waves"),
+    path("instruction/vagues/<int:wave_pk>/", views.wave_dashboard, name="wave"),
+    path("instruction/candidatures/<int:pk>/", views.candidacy, name="candidacy"),
+    path("instruction/mes-dossiers/", views.my_assignments, name="my_assignments"),
+    path("instruction/affectations/<int:pk>/", views.assignment, name="assignment"),
+    path("candidatures/<int:pk>/messages/", views.team_message, name="team_message"),
+]

@@ -1,0 +1,448 @@
+"""Views of the review: the staff's wave dashboard and candidacy page, the
+reviewers' assignments, the messages thread."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from applications import selectors as application_selectors
+from applications.enums import CandidacyState
+from applications.forms import MessageForm
+from applications.models import Candidacy, Wave
+from territories import services as territory_services
+from territories.models import Label
+
+from . import selectors, services
+from .enums import ConflictStatus, ReviewState
+from .forms import (
+    AssignForm,
+    AutoAssignForm,
+    DecisionForm,
+    DeclarationForm,
+    LabelStatusForm,
+    RequestChangesForm,
+    ReviewForm,
+)
+from .models import Assignment, Decision, Message
+from .scoring import scores_of
+
+
+def staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm("reviews.manage"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _done(request, action, success):
+    """Run a service call; turn its refusal into a message on the page."""
+    try:
+        action()
+    except services.CandidacyError as error:
+        messages.error(request, error.message)
+        return False
+    except territory_services.LabelError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- Staff --------------------------------------------------------------------
+
+
+@require_safe
+@staff_required
+def waves(request):
+    return render(
+        request,
+        "reviews/waves.html",
+        {"waves": Wave.objects.select_related("call").order_by("-number")},
+    )
+
+
+@staff_required
+def wave_dashboard(request, wave_pk):
+    wave = get_object_or_404(Wave, pk=wave_pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "open":
+            _done(
+                request,
+                lambda: services.open_review(wave=wave, actor=request.user),
+                _("Les candidatures déposées sont en instruction."),
+            )
+        elif action == "auto_assign":
+            form = AutoAssignForm(request.POST)
+            if form.is_valid():
+                _done(
+                    request,
+                    lambda: services.auto_assign(
+                        wave=wave,
+                        per_candidacy=form.cleaned_data["per_candidacy"],
+                        actor=request.user,
+                    ),
+                    _("Les instructeurs ont été affectés."),
+                )
+            else:
+                messages.error(
+                    request, _("Indiquez un nombre d'instructeurs de 1 à 5.")
+                )
+        elif action == "publish":
+            _done(
+                request,
+                lambda: services.publish_wave_decisions(wave=wave, actor=request.user),
+                _("Les décisions préparées sont publiées."),
+            )
+        return redirect("reviews:wave", wave_pk=wave.pk)
+    state = request.GET.get("etat") or None
+    if state not in {None, *CandidacyState.values}:
+        state = None
+    disagreement = {"1": True, "0": False}.get(request.GET.get("desaccord", ""))
+    order = request.GET.get("tri", "total")
+    criteria, rows = selectors.ranking(
+        wave, state=state, disagreement=disagreement, order=order
+    )
+    if request.GET.get("format") == "csv":
+        return _ranking_csv(wave, criteria, rows)
+    return render(
+        request,
+        "reviews/wave.html",
+        {
+            "wave": wave,
+            "criteria": criteria,
+            "rows": rows,
+            "states": CandidacyState.choices,
+            "auto_assign_form": AutoAssignForm(),
+            "current": {
+                "etat": state or "",
+                "desaccord": request.GET.get("desaccord", ""),
+                "tri": order,
+            },
+        },
+    )
+
+
+def _ranking_csv(wave, criteria, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="classement-vague-{wave.number}.csv"'
+    )
+    response.write("\ufeff")  # so that spreadsheets read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Rang"),
+            _("Référence"),
+            _("Territoire"),
+            _("État"),
+            _("Moyenne /100"),
+            _("Médiane /100"),
+            _("Écart-type"),
+            _("Désaccord"),
+            _("Rapports remis"),
+            *[c.title for c in criteria],
+            _("Décision"),
+        ]
+    )
+    for rank, row in enumerate(rows, start=1):
+        candidacy, figures = row["candidacy"], row["figures"]
+        decision = getattr(candidacy, "decision", None)
+        writer.writerow(
+            [
+                rank,
+                candidacy.reference,
+                candidacy.display_name,
+                candidacy.get_state_display(),
+                figures.mean,
+                figures.median,
+                figures.spread,
+                _("oui") if figures.disagreement else _("non"),
+                f"{row['submitted']}/{row['assigned']}",
+                *[figures.criterion_mean(c.pk) for c in criteria],
+                decision.get_outcome_display() if decision else "",
+            ]
+        )
+    return response
+
+
+@staff_required
+def candidacy(request, pk):
+    candidacy = get_object_or_404(Candidacy, pk=pk)
+    if request.method == "POST":
+        _staff_action(request, candidacy)
+        return redirect("reviews:candidacy", pk=pk)
+    candidacy = selectors.candidacy_for_review(pk)
+    criteria = list(candidacy.wave.criteria.all())
+    reviews = selectors.submitted_reviews(candidacy)
+    figures = scores_of(reviews, criteria)
+    by_review = [{s.criterion_id: s for s in r.scores.all()} for r in reviews]
+    criterion_rows = [
+        (
+            criterion,
+            [scores.get(criterion.pk) for scores in by_review],
+            figures.criterion_mean(criterion.pk),
+            figures.criterion_median(criterion.pk),
+        )
+        for criterion in criteria
+    ]
+    decision = Decision.objects.filter(candidacy=candidacy).first()
+    label = (
+        Label.objects.filter(territory=candidacy.territory, wave=candidacy.wave).first()
+        if candidacy.territory_id
+        else None
+    )
+    return render(
+        request,
+        "reviews/candidacy.html",
+        {
+            "candidacy": candidacy,
+            "criteria": criteria,
+            "reviews": reviews,
+            "figures": figures,
+            "criterion_rows": criterion_rows,
+            "decision": decision,
+            "label": label,
+            "thread": Message.objects.filter(candidacy=candidacy).select_related(
+                "author"
+            ),
+            "history": application_selectors.history_for_team(candidacy),
+            "assign_form": AssignForm(),
+            "message_form": MessageForm(),
+            "changes_form": RequestChangesForm(),
+            "decision_form": DecisionForm(
+                initial={
+                    "outcome": decision.outcome,
+                    "reasons": decision.reasons,
+                    "conditions": decision.conditions,
+                    "conditions_due_on": decision.conditions_due_on,
+                }
+                if decision
+                else None
+            ),
+            "label_form": LabelStatusForm(),
+        },
+    )
+
+
+def _staff_action(request, candidacy):
+    action, user, post = request.POST.get("action"), request.user, request.POST
+    if action == "assign":
+        form = AssignForm(post)
+        if form.is_valid():
+            _done(
+                request,
+                lambda: services.assign_reviewer(
+                    candidacy=candidacy,
+                    reviewer=form.cleaned_data["reviewer"],
+                    actor=user,
+                ),
+                _("L'instructeur est affecté et prévenu."),
+            )
+    elif action == "message":
+        form = MessageForm(post)
+        if form.is_valid():
+            _done(
+                request,
+                lambda: services.post_message(
+                    candidacy=candidacy, author=user, body=form.cleaned_data["body"]
+                ),
+                _("Le message est envoyé à l'équipe."),
+            )
+    elif action == "request_changes":
+        form = RequestChangesForm(post)
+        if form.is_valid():
+            _done(
+                request,
+                lambda: services.request_changes(
+                    candidacy=candidacy,
+                    actor=user,
+                    message=form.cleaned_data["message"],
+                ),
+                _("Les compléments sont demandés à l'équipe."),
+            )
+    elif action == "decide":
+        form = DecisionForm(post)
+        if form.is_valid():
+            _done(
+                request,
+                lambda: services.prepare_decision(
+                    candidacy=candidacy, actor=user, **form.cleaned_data
+                ),
+                _(
+                    "La décision est préparée ; elle sera publiée avec celles de "
+                    "la vague."
+                ),
+            )
+        else:
+            messages.error(request, _("La décision est incomplète."))
+    elif action == "publish":
+        decision = get_object_or_404(Decision, candidacy=candidacy)
+        _done(
+            request,
+            lambda: services.publish_decision(decision=decision, actor=user),
+            _("La décision est publiée."),
+        )
+    elif action == "lift_conditions":
+        decision = get_object_or_404(Decision, candidacy=candidacy)
+        _done(
+            request,
+            lambda: services.lift_conditions(decision=decision, actor=user),
+            _("Les conditions sont levées : le label est actif."),
+        )
+    elif action == "label_status":
+        form = LabelStatusForm(post)
+        label = get_object_or_404(
+            Label, territory=candidacy.territory_id, wave=candidacy.wave_id
+        )
+        if form.is_valid():
+            _done(
+                request,
+                lambda: territory_services.change_label_status(
+                    label=label,
+                    to_status=form.cleaned_data["to_status"],
+                    actor=user,
+                    reason=form.cleaned_data["reason"],
+                ),
+                _("Le statut du label est modifié."),
+            )
+        else:
+            messages.error(request, _("Indiquez le nouveau statut et son motif."))
+    else:
+        messages.error(request, _("Action inconnue."))
+
+
+# --- Reviewers -------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def my_assignments(request):
+    assignments = (
+        Assignment.objects.filter(reviewer=request.user)
+        .exclude(conflict_status=ConflictStatus.CONFLICT)
+        .select_related("candidacy__wave", "candidacy__territory", "review")
+        .order_by("-created_at")
+    )
+    return render(request, "reviews/my_assignments.html", {"assignments": assignments})
+
+
+@login_required
+def assignment(request, pk):
+    assignment = (
+        Assignment.objects.filter(reviewer=request.user, pk=pk)
+        .exclude(conflict_status=ConflictStatus.CONFLICT)
+        .select_related("candidacy__wave")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    if assignment.conflict_status == ConflictStatus.PENDING:
+        return _declaration(request, assignment)
+    candidacy = selectors.candidacy_for_review(assignment.candidacy_id)
+    criteria = list(candidacy.wave.criteria.all())
+    review = getattr(assignment, "review", None)
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.save_review(
+                assignment=assignment,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                scores=form.scores(),
+                recommendation=form.cleaned_data["recommendation"],
+                comment=form.cleaned_data["comment"],
+                submit=submit,
+            )
+        except services.CandidacyError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Votre rapport est remis.")
+                if submit
+                else _("Votre brouillon est enregistré."),
+            )
+            return redirect("reviews:assignment", pk=assignment.pk)
+    others = []
+    if request.user.has_perm("reviews.see_other_reviews", candidacy):
+        others = [
+            r
+            for r in selectors.submitted_reviews(candidacy)
+            if r.assignment_id != assignment.pk
+        ]
+    return render(
+        request,
+        "reviews/assignment.html",
+        {
+            "assignment": assignment,
+            "candidacy": candidacy,
+            "criteria": criteria,
+            "form": form,
+            "review": review,
+            "submitted": review is not None and review.state == ReviewState.SUBMITTED,
+            "others": others,
+            "figures": scores_of(others, criteria) if others else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _declaration(request, assignment):
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok = _done(
+            request,
+            lambda: services.declare_interests(
+                assignment=assignment,
+                user=request.user,
+                has_conflict=form.cleaned_data["has_conflict"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("Votre déclaration est enregistrée."),
+        )
+        if ok:
+            assignment.refresh_from_db()
+            if assignment.conflict_status == ConflictStatus.CONFLICT:
+                return redirect("reviews:my_assignments")
+            return redirect("reviews:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "reviews/declaration.html",
+        {"assignment": assignment, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Team side of the thread ---------------------------------------------------------
+
+
+@require_POST
+@login_required
+def team_message(request, pk):
+    candidacy = application_selectors.candidacy_for_user(request.user, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        _done(
+            request,
+            lambda: services.post_message(
+                candidacy=candidacy, author=request.user, body=form.cleaned_data["body"]
+            ),
+            _("Votre message est envoyé au Haut-Commissariat."),
+        )
+    else:
+        messages.error(request, _("Le message est vide ou trop long."))
+    return redirect(reverse("applications:detail", args=[pk]) + "#messages")
