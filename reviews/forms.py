@@ -164,3 +164,33 @@ class LabelStatusForm(_Form):
     reason = forms.CharField(
         label=_("Motif"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ExpertRequestForm(_Form):
+    expert = forms.ModelChoiceField(
+        label=_("Expert"),
+        queryset=User.objects.filter(role=Role.EXPERT, is_active=True).order_by(
+            "last_name", "first_name"
+        ),
+    )
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due_on = forms.DateField(
+        label=_("Avis attendu pour le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ExpertAnswerForm(_Form):
+    answer = forms.CharField(
+        label=_("Votre avis"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    file = forms.FileField(
+        label=_("Pièce jointe"),
+        required=False,
+        help_text=_("PDF, ODT, DOCX, PNG ou JPEG ; 10 Mo au plus."),
+    )

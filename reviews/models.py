@@ -151,3 +151,45 @@ class Decision(TimeStampedModel):
 
     def __str__(self):
         return f"{self.candidacy.reference}: {self.get_outcome_display()}"
+
+
+def expert_attachment_path(instance, filename):
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    return f"expert-opinions/{instance.candidacy_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ExpertRequest(TimeStampedModel):
+    """A question put to an expert (AVISE) on a candidacy; the answer is
+    confidential to the High Commission."""
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="expert_requests"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="expert_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("question"), max_length=TEXT_MAX)
+    due_on = models.DateField(_("avis attendu pour le"))
+    answer = models.TextField(_("avis"), blank=True, max_length=TEXT_MAX)
+    attachment = models.FileField(
+        _("pièce jointe"), upload_to=expert_attachment_path, blank=True, max_length=255
+    )
+    attachment_name = models.CharField(max_length=255, blank=True)
+    answered_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'avis d'expert")
+        verbose_name_plural = _("demandes d'avis d'expert")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.candidacy.reference} — {self.expert}"

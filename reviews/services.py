@@ -19,7 +19,7 @@ from territories.enums import LabelStatus
 from territories.models import Department, Label, Region, Territory
 
 from .enums import ConflictStatus, Outcome, ReviewState
-from .models import Assignment, Decision, Message, Review, Score
+from .models import Assignment, Decision, ExpertRequest, Message, Review, Score
 
 REVIEW_STATES = frozenset({CandidacyState.UNDER_REVIEW, CandidacyState.RESUBMITTED})
 LABEL_VALIDITY_YEARS = 3
@@ -496,3 +496,88 @@ def lift_conditions(*, decision: Decision, actor, comment: str = "") -> Label:
     decision.conditions_lifted_at = timezone.now()
     decision.save(update_fields=["conditions_lifted_at", "updated_at"])
     return label
+
+
+# --- Expert opinions (AVISE) ------------------------------------------------
+
+
+@transaction.atomic
+def request_expert_opinion(
+    *, candidacy: Candidacy, expert: User, actor, question: str, due_on: dt.date
+) -> ExpertRequest:
+    if expert.role != Role.EXPERT or not expert.is_active:
+        raise ReviewError(_("Cette personne n'est pas experte."))
+    if not question.strip():
+        raise ReviewError(_("Posez la question à l'expert."))
+    if due_on < timezone.localdate():
+        raise ReviewError(_("La date attendue est déjà passée."))
+    request = ExpertRequest.objects.create(
+        candidacy=candidacy,
+        expert=expert,
+        requested_by=actor,
+        question=question.strip(),
+        due_on=due_on,
+    )
+    audit.record(
+        actor=actor,
+        action="reviews.expert_opinion.requested",
+        obj=candidacy,
+        data={"expert": expert.pk},
+    )
+    queue_email(
+        to=[expert.email],
+        template="expert_requested",
+        context={"request": request, "candidacy": candidacy},
+    )
+    return request
+
+
+@transaction.atomic
+def answer_expert_opinion(
+    *, request: ExpertRequest, user, answer: str, uploaded_file=None
+) -> ExpertRequest:
+    from django.conf import settings
+
+    from applications import uploads
+
+    request = ExpertRequest.objects.select_for_update().get(pk=request.pk)
+    if request.expert_id != user.pk:
+        raise ReviewError(_("Seul l'expert sollicité peut rendre cet avis."))
+    if request.answered_at:
+        raise ReviewError(_("Cet avis a déjà été rendu."))
+    if not answer.strip():
+        raise ReviewError(_("L'avis est vide."))
+    if uploaded_file is not None:
+        checked = uploads.check_upload(
+            uploaded_file, max_bytes=settings.UPLOAD_MAX_BYTES
+        )
+        request.attachment.save(checked.safe_name, uploaded_file, save=False)
+        request.attachment_name = checked.safe_name
+    request.answer = answer.strip()
+    request.answered_at = timezone.now()
+    request.save()
+    audit.record(
+        actor=user, action="reviews.expert_opinion.answered", obj=request.candidacy
+    )
+    return request
+
+
+def remind_late_experts(*, today: dt.date | None = None) -> int:
+    """E-mail the experts whose opinion is late, at most once a week each."""
+    today = today or timezone.localdate()
+    reminded = 0
+    late = ExpertRequest.objects.filter(
+        answered_at__isnull=True, due_on__lt=today
+    ).select_related("expert", "candidacy")
+    for request in late:
+        if request.reminded_on and (today - request.reminded_on).days < 7:
+            continue
+        with transaction.atomic():
+            ExpertRequest.objects.filter(pk=request.pk).update(reminded_on=today)
+            queue_email(
+                to=[request.expert.email],
+                template="expert_reminder",
+                context={"request": request, "candidacy": request.candidacy},
+            )
+        reminded += 1
+    return reminded

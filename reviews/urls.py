@@ -10,5 +10,12 @@ urlpatterns = [
     path("instruction/candidatures/<int:pk>/", views.candidacy, name="candidacy"),
     path("instruction/mes-dossiers/", views.my_assignments, name="my_assignments"),
     path("instruction/affectations/<int:pk>/", views.assignment, name="assignment"),
+    path("avis/", views.expert_requests, name="expert_requests"),
+    path("avis/<int:pk>/", views.expert_request, name="expert_request"),
+    path(
+        "instruction/avis/<int:pk>/piece/",
+        views.expert_attachment,
+        name="expert_attachment",
+    ),
     path("candidatures/<int:pk>/messages/", views.team_message, name="team_message"),
 ]

@@ -6,10 +6,12 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,11 +29,13 @@ from .forms import (
     AutoAssignForm,
     DecisionForm,
     DeclarationForm,
+    ExpertAnswerForm,
+    ExpertRequestForm,
     LabelStatusForm,
     RequestChangesForm,
     ReviewForm,
 )
-from .models import Assignment, Decision, Message
+from .models import Assignment, Decision, ExpertRequest, Message
 from .scoring import scores_of
 
 
@@ -101,11 +105,20 @@ def wave_dashboard(request, wave_pk):
                     request, _("Indiquez un nombre d'instructeurs de 1 à 5.")
                 )
         elif action == "publish":
-            _done(
-                request,
-                lambda: services.publish_wave_decisions(wave=wave, actor=request.user),
-                _("Les décisions préparées sont publiées."),
-            )
+            try:
+                on = parse_date(request.POST.get("on") or "")
+            except ValueError:
+                on = None
+            if request.POST.get("on") and on is None:
+                messages.error(request, _("La date de labellisation est invalide."))
+            else:
+                _done(
+                    request,
+                    lambda: services.publish_wave_decisions(
+                        wave=wave, actor=request.user, on=on
+                    ),
+                    _("Les décisions préparées sont publiées."),
+                )
         return redirect("reviews:wave", wave_pk=wave.pk)
     state = request.GET.get("etat") or None
     if state not in {None, *CandidacyState.values}:
@@ -233,6 +246,9 @@ def candidacy(request, pk):
                 else None
             ),
             "label_form": LabelStatusForm(),
+            "expert_form": ExpertRequestForm(),
+            "expert_requests": candidacy.expert_requests.select_related("expert"),
+            "today": timezone.localdate(),
         },
     )
 
@@ -302,6 +318,18 @@ def _staff_action(request, candidacy):
             lambda: services.lift_conditions(decision=decision, actor=user),
             _("Les conditions sont levées : le label est actif."),
         )
+    elif action == "expert":
+        form = ExpertRequestForm(post)
+        if form.is_valid():
+            _done(
+                request,
+                lambda: services.request_expert_opinion(
+                    candidacy=candidacy, actor=user, **form.cleaned_data
+                ),
+                _("L'avis de l'expert est demandé."),
+            )
+        else:
+            messages.error(request, _("Choisissez l'expert, la question et la date."))
     elif action == "label_status":
         form = LabelStatusForm(post)
         label = get_object_or_404(
@@ -424,6 +452,67 @@ def _declaration(request, assignment):
         "reviews/declaration.html",
         {"assignment": assignment, "form": form},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Experts (AVISE) --------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def expert_requests(request):
+    requests = ExpertRequest.objects.filter(expert=request.user).select_related(
+        "candidacy__wave"
+    )
+    return render(request, "reviews/expert_requests.html", {"requests": requests})
+
+
+@login_required
+def expert_request(request, pk):
+    expert_request = (
+        ExpertRequest.objects.filter(expert=request.user, pk=pk)
+        .select_related("candidacy__wave")
+        .first()
+    )
+    if expert_request is None:
+        raise Http404
+    form = ExpertAnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_expert_opinion(
+                request=expert_request,
+                user=request.user,
+                answer=form.cleaned_data["answer"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        except services.CandidacyError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Votre avis est transmis au Haut-Commissariat.")
+            )
+            return redirect("reviews:expert_requests")
+    candidacy = selectors.candidacy_for_review(expert_request.candidacy_id)
+    return render(
+        request,
+        "reviews/expert_request.html",
+        {"expert_request": expert_request, "candidacy": candidacy, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@staff_required
+def expert_attachment(request, pk):
+    expert_request = get_object_or_404(ExpertRequest, pk=pk)
+    if not expert_request.attachment:
+        raise Http404
+    return FileResponse(
+        expert_request.attachment.open("rb"),
+        as_attachment=True,
+        filename=expert_request.attachment_name,
     )
 
 

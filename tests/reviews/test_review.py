@@ -325,3 +325,40 @@ def test_ranking_sorts_by_mean_and_exports_csv(client, staff):
     text = csv.content.decode("utf-8-sig")
     assert text.splitlines()[1].startswith(f"1,{high.reference}")
     assert "92.0" in text
+
+
+@pytest.mark.parametrize("on", ["2026-13-45", "n'importe quoi", "<b>"])
+def test_publish_with_bad_date_is_refused_with_message(client, staff, on):
+    candidacy = candidacy_under_review()
+    reviewed(candidacy, (4, 4))
+    services.prepare_decision(
+        candidacy=candidacy, actor=staff, outcome="label", reasons="Oui"
+    )
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("reviews:wave", args=[candidacy.wave.pk]),
+        {"action": "publish", "on": on},
+        follow=True,
+    )
+
+    assert "La date de labellisation est invalide." in response.content.decode()
+    assert not Label.objects.exists()
+
+
+def test_publish_at_chosen_date(client, staff):
+    candidacy = candidacy_under_review()
+    reviewed(candidacy, (4, 4))
+    services.prepare_decision(
+        candidacy=candidacy, actor=staff, outcome="label", reasons="Oui"
+    )
+    client.force_login(staff)
+
+    client.post(
+        reverse("reviews:wave", args=[candidacy.wave.pk]),
+        {"action": "publish", "on": "2026-12-15"},
+    )
+
+    label = Label.objects.get()
+    assert label.awarded_on.isoformat() == "2026-12-15"
+    assert label.valid_until.isoformat() == "2029-12-15"
