@@ -13,7 +13,7 @@ from .enums import Outcome, Recommendation
 class _Form(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper()
+        self.helper = form_helper(required_notice=False)
 
 
 class AssignForm(_Form):

@@ -135,6 +135,7 @@ def wave_dashboard(request, wave_pk):
         "reviews/wave.html",
         {
             "wave": wave,
+            "breadcrumb_links": [(_("Instruction"), reverse("reviews:waves"))],
             "criteria": criteria,
             "rows": rows,
             "states": CandidacyState.choices,
@@ -222,6 +223,13 @@ def candidacy(request, pk):
         "reviews/candidacy.html",
         {
             "candidacy": candidacy,
+            "breadcrumb_links": [
+                (_("Instruction"), reverse("reviews:waves")),
+                (
+                    candidacy.wave.name,
+                    reverse("reviews:wave", args=[candidacy.wave.pk]),
+                ),
+            ],
             "criteria": criteria,
             "reviews": reviews,
             "figures": figures,
