@@ -59,6 +59,15 @@ def mailoutbox_rows():
     return rows
 
 
+def _forget_broker_connections(app):
+    """Drop pooled broker connections, made with the previous options."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker_process(settings, tmp_path):
     """A real Celery worker, in its own process, on the configured broker
@@ -80,7 +89,25 @@ def celery_worker_process(settings, tmp_path):
             f"{db['PORT'] or 5432}/{db['NAME']}"
         )
     log = tmp_path / "worker.log"
+    from frenchimpact.celery import app
+
+    previous_options = app.conf.broker_transport_options
+    broker_env = {}
+    if app.conf.broker_url == "filesystem://":
+        # the file-system broker shares nothing with a developer's worker
+        folder = tmp_path / "broker"
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True)
+        broker_env["CELERY_BROKER_FOLDER"] = str(folder)
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        }
+    _forget_broker_connections(app)
     env = {
+        **broker_env,
         **os.environ,
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -123,6 +150,8 @@ def celery_worker_process(settings, tmp_path):
         worker.kill()
         raise RuntimeError("worker not ready after 60 s")
     yield worker
+    app.conf.broker_transport_options = previous_options
+    _forget_broker_connections(app)
     worker.terminate()
     try:
         worker.wait(timeout=20)
