@@ -345,3 +345,30 @@ def test_hostile_upload_refused_with_message_and_nothing_saved(
     assert "fr-error-text" in body
     assert message in body.lower() or message in body
     assert candidacy.attachments.count() == 0
+
+
+def test_tampered_state_field_is_ignored(client):
+    candidacy = candidacy_for()
+    client.force_login(candidacy.created_by)
+
+    response = lead_post(
+        candidacy,
+        "gouvernance",
+        {
+            "governance": "G",
+            "resources": "R",
+            "state": "labelled",
+            "reference": "HACK",
+            "wave": "999",
+            "created_by": "1",
+        },
+        client,
+    )
+
+    assert response.status_code == 302
+    fresh = Candidacy.objects.get(pk=candidacy.pk)
+    assert (fresh.state, fresh.reference, fresh.governance) == (
+        "draft",
+        candidacy.reference,
+        "G",
+    )

@@ -362,3 +362,83 @@ def test_publish_at_chosen_date(client, staff):
     label = Label.objects.get()
     assert label.awarded_on.isoformat() == "2026-12-15"
     assert label.valid_until.isoformat() == "2029-12-15"
+
+
+def _bulk_reviewed_candidacies(wave, count, start=0):
+    """Candidacies under review with two submitted reviews, written directly
+    (fast), to measure the ranking at scale."""
+    from django.utils import timezone
+
+    from reviews.models import Review, Score
+
+    criteria = list(wave.criteria.all())
+    lead = UserFactory()
+    reviewers = [UserFactory(role=Role.REVIEWER) for _ in range(2)]
+    for n in range(start, start + count):
+        candidacy = Candidacy.objects.create(
+            wave=wave,
+            reference=f"BULK-{wave.pk}-{n}",
+            state="under_review",
+            territory_name=f"Territoire {n}",
+            created_by=lead,
+        )
+        for position, reviewer in enumerate(reviewers):
+            assignment = Assignment.objects.create(
+                candidacy=candidacy,
+                reviewer=reviewer,
+                assigned_by=lead,
+                conflict_status="none",
+            )
+            review = Review.objects.create(
+                assignment=assignment,
+                state="submitted",
+                recommendation="label",
+                submitted_at=timezone.now(),
+            )
+            Score.objects.bulk_create(
+                Score(review=review, criterion=c, value=(n + position) % 6)
+                for c in criteria
+            )
+
+
+def test_ranking_query_count_same_with_5_and_200_candidacies(client, staff):
+    wave = wave_with_grid()
+    _bulk_reviewed_candidacies(wave, 5)
+    client.force_login(staff)
+    small = _ranking_queries(client, wave)
+    _bulk_reviewed_candidacies(wave, 195, start=5)
+
+    assert _ranking_queries(client, wave) == small
+    body = client.get(reverse("reviews:wave", args=[wave.pk])).content.decode()
+    assert body.count("BULK-") == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_publications_give_one_label():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection as default_connection
+
+    staff = UserFactory(role=Role.STAFF, is_staff=True)
+    candidacy = candidacy_under_review()
+    reviewed(candidacy, (4, 4))
+    decision = services.prepare_decision(
+        candidacy=candidacy, actor=staff, outcome="label", reasons="Oui"
+    )
+
+    def publish(_n):
+        from django.db import connection
+
+        try:
+            return services.publish_decision(decision=decision, actor=staff)[1]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        labels = [label for label in pool.map(publish, range(20)) if label]
+
+    default_connection.close()
+    assert len(labels) == 1
+    assert Label.objects.count() == 1
+    assert AuditEntry.objects.filter(action="territories.label.issued").count() == 1
+    assert AuditEntry.objects.filter(action="reviews.decision.published").count() == 1
