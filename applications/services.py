@@ -49,6 +49,7 @@ def _locked(candidacy_id: int) -> Candidacy:
 # --- State machine ----------------------------------------------------------
 
 
+@transaction.atomic
 def transition(
     *, candidacy_id: int, to_state: str, actor, comment: str = ""
 ) -> tuple[Candidacy, bool]:
@@ -57,7 +58,7 @@ def transition(
     Locks the row, does nothing if the candidacy is already there (a double
     click submits once), refuses a move not declared in ``TRANSITIONS``,
     writes the audit entry. Returns the candidacy and whether it moved.
-    Must run inside a transaction.
+    Callers that do more in the same change wrap it in their own transaction.
     """
     candidacy = _locked(candidacy_id)
     from_state = candidacy.state
