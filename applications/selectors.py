@@ -30,6 +30,11 @@ def _candidacies():
     )
 
 
+def candidacies_of_member(user):
+    """The candidacies of the teams ``user`` belongs to (their own space)."""
+    return _candidacies().for_member(user)
+
+
 def candidacies_for_user(user):
     """The candidacies ``user`` may see: their teams' (staff see all)."""
     if user.is_authenticated and user.is_programme_staff:

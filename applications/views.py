@@ -76,10 +76,8 @@ def call(request):
 @require_safe
 @login_required_keeping_input
 def dashboard(request):
-    candidacies = (
-        selectors.candidacies_for_user(request.user)
-        .for_member(request.user)
-        .prefetch_related("receipts")
+    candidacies = selectors.candidacies_of_member(request.user).prefetch_related(
+        "receipts"
     )
     return render(
         request,

@@ -279,6 +279,11 @@ UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=12)
+# the territory the home page puts forward (an editorial choice); without
+# it, the most recently labelled one
+HOME_FEATURED_TERRITORY = env.str(
+    "HOME_FEATURED_TERRITORY", default="territoire-ledonien"
+)
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("crispy_dsfr",)
 CRISPY_TEMPLATE_PACK = "crispy_dsfr"
 # no Bootstrap-style widget classes: the DSFR templates set their own

@@ -1,5 +1,6 @@
 """The portal's editorial pages and error pages."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -19,8 +20,10 @@ def home(request):
         "pages/home.html",
         {
             "labelled_count": Territory.objects.labelled().count(),
-            "featured": territories.filter(slug="territoire-ledonien").first()
-            or territories.first(),
+            "featured": territories.filter(
+                slug=settings.HOME_FEATURED_TERRITORY
+            ).first()
+            or territories.order_by("-labels__awarded_on", "name").first(),
             "call": Call.objects.order_by("-opened_on").first(),
         },
     )
