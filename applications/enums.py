@@ -47,10 +47,3 @@ FINAL_STATES = frozenset({S.LABELLED, S.REJECTED, S.WITHDRAWN})
 class TeamRole(models.TextChoices):
     LEAD = "lead", _("Responsable de la candidature")
     CO_EDITOR = "co_editor", _("Co-rédacteur")
-
-
-class DocumentStatus(models.TextChoices):
-    QUEUED = "queued", _("En file d'attente")
-    RENDERING = "rendering", _("En cours de production")
-    READY = "ready", _("Prêt")
-    FAILED = "failed", _("Échec")

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from challenges.enums import Theme
+from frenchimpact.enums import DocumentStatus
 from frenchimpact.models import TimeStampedModel
 from territories.enums import OrganisationKind, TerritoryKind
 from territories.validators import validate_siret
 
-from .enums import CandidacyState, DocumentStatus, TeamRole, WaveStatus
+from .enums import CandidacyState, TeamRole, WaveStatus
 
 TEXT_MAX = 5000  # characters of a long answer
 

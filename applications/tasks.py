@@ -10,9 +10,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from frenchimpact.enums import DocumentStatus
 from frenchimpact.mail import queue_email
 
-from .enums import CandidacyState, DocumentStatus
+from .enums import CandidacyState
 from .models import Candidacy, Receipt, ReminderSent, Wave
 
 logger = logging.getLogger(__name__)

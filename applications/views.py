@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from frenchimpact.enums import DocumentStatus
 from territories.enums import SupportAxis
 
 from . import sections, selectors, services
-from .enums import DocumentStatus
 from .forms import AttachmentForm, InvitationForm, MessageForm
 from .models import Wave
 

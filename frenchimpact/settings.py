@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # turns django-ratelimit's refusals into 429 pages (RATELIMIT_VIEW)
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # last, as its documentation asks: locks out after repeated failed logins
     "axes.middleware.AxesMiddleware",
 ]
@@ -272,6 +274,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+RATELIMIT_VIEW = "frenchimpact.views.rate_limited"
 
 # --- Portal -----------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

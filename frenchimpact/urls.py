@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from territories import views as territory_views
+
 from . import views
 
 
@@ -23,6 +25,12 @@ urlpatterns += i18n_patterns(
     path("plan-du-site/", page("sitemap"), name="sitemap"),
     path("territoires/", include("territories.urls")),
     path("compte/", include("accounts.urls")),
+    path("labels/verifier/<str:code>/", territory_views.verify, name="verify_label"),
+    path(
+        "labels/verifier/<str:code>/certificat.pdf",
+        territory_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("admin/", admin.site.urls),

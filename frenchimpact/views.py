@@ -51,3 +51,8 @@ def healthz(request):
     except Exception:  # any database failure makes the instance unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def rate_limited(request, exception):
+    """Too many requests from one address (django-ratelimit)."""
+    return render(request, "429.html", status=429)

@@ -447,6 +447,7 @@ def publish_decision(*, decision: Decision, actor, on: dt.date | None = None):
             data={"number": label.number},
         )
         territory_services.refresh_search_text(territory=territory)
+        territory_services.request_certificate(label=label)
     decision.published_at = timezone.now()
     decision.save(update_fields=["published_at", "updated_at"])
     audit.record(

@@ -338,6 +338,14 @@ def _staff_action(request, candidacy):
             )
         else:
             messages.error(request, _("Choisissez l'expert, la question et la date."))
+    elif action == "certificate":
+        label = get_object_or_404(
+            Label, territory=candidacy.territory_id, wave=candidacy.wave_id
+        )
+        territory_services.request_certificate(label=label)
+        messages.success(
+            request, _("Le certificat est en file d'attente s'il devait être produit.")
+        )
     elif action == "label_status":
         form = LabelStatusForm(post)
         label = get_object_or_404(

@@ -1,12 +1,14 @@
 """Territories, their organisations and their labels."""
 
 import secrets
+import uuid
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from frenchimpact.enums import DocumentStatus
 from frenchimpact.models import TimeStampedModel
 
 from .enums import PUBLIC_LABEL_STATUSES, LabelStatus, OrganisationKind, TerritoryKind
@@ -280,6 +282,48 @@ class Label(TimeStampedModel):
     def __str__(self):
         return f"{self.number} — {self.territory}"
 
+    def get_verification_url(self):
+        return reverse("verify_label", kwargs={"code": self.verification_code})
+
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_LABEL_STATUSES
+
+
+def certificate_path(instance, filename):
+    return f"certificates/{instance.label_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Certificate(TimeStampedModel):
+    """A rendering of a label's certificate (PDF). A new version is made when
+    what it shows changes; earlier versions are kept."""
+
+    label = models.ForeignKey(
+        Label, on_delete=models.PROTECT, related_name="certificates"
+    )
+    language = models.CharField(max_length=5, default="fr")
+    inputs_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.QUEUED,
+    )
+    file = models.FileField(upload_to=certificate_path, blank=True, max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("certificat")
+        verbose_name_plural = _("certificats")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["label", "language", "inputs_hash"],
+                name="certificate_one_per_inputs",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label.number} ({self.language})"

@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frenchimpact import audit
+from frenchimpact.enums import DocumentStatus
 from frenchimpact.text import fold
 
 from . import geography
 from .enums import LABEL_TRANSITIONS, LabelStatus
-from .models import Department, Label, Region, Territory
+from .models import Certificate, Department, Label, Region, Territory
 
 
 @transaction.atomic
@@ -92,6 +93,8 @@ def change_label_status(*, label: Label, to_status: str, actor, reason: str) -> 
         to_state=to_status,
         comment=reason,
     )
+    # the certificate shows the status: a new version replaces the old one
+    request_certificate(label=label)
     return label
 
 
@@ -111,3 +114,101 @@ def expire_labels(*, today=None) -> int:
         )
         expired += 1
     return expired
+
+
+# --- Certificates -------------------------------------------------------------
+
+
+def certificate_inputs(label: Label, language: str) -> dict:
+    """Everything a certificate shows: a change makes a new version."""
+    lead = label.territory.lead_organisation
+    return {
+        "number": label.number,
+        "territory": label.territory.name,
+        "lead": lead.name if lead else "",
+        "wave": label.wave.name,
+        "awarded_on": label.awarded_on.isoformat(),
+        "valid_until": label.valid_until.isoformat() if label.valid_until else "",
+        "status": label.status,
+        "code": label.verification_code,
+        "language": language,
+        "template": CERTIFICATE_TEMPLATE_VERSION,
+    }
+
+
+CERTIFICATE_TEMPLATE_VERSION = 1
+
+
+def request_certificate(*, label: Label, language: str = "fr") -> Certificate:
+    """The certificate of the label as it is now, queued for rendering if it
+    was not rendered from the same inputs before (idempotent)."""
+    import hashlib
+    import json
+
+    from .tasks import task_render_certificate
+
+    inputs = certificate_inputs(label, language)
+    digest = hashlib.sha256(
+        json.dumps(inputs, sort_keys=True).encode("utf-8")
+    ).hexdigest()
+    with transaction.atomic():
+        certificate, created = Certificate.objects.get_or_create(
+            label=label, language=language, inputs_hash=digest
+        )
+        if created or certificate.status == DocumentStatus.FAILED:
+            if certificate.status == DocumentStatus.FAILED:
+                certificate.status = DocumentStatus.QUEUED
+                certificate.save(update_fields=["status", "updated_at"])
+            transaction.on_commit(
+                lambda: _enqueue(task_render_certificate, certificate_id=certificate.pk)
+            )
+    return certificate
+
+
+def _enqueue(task, **kwargs):
+    try:
+        task.delay(**kwargs)
+    except Exception:  # broker down: the sweep queues it again
+        import logging
+
+        logging.getLogger(__name__).warning("Broker unreachable for %s", task.name)
+
+
+def render_certificate(*, certificate: Certificate) -> Certificate:
+    """Render the PDF (called by the worker). Rendering twice is harmless:
+    a certificate already rendered is left as it is."""
+    import hashlib
+
+    import segno
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from frenchimpact.pdf import render_pdf
+
+    label = certificate.label
+    url = settings.SITE_URL + label.get_verification_url()
+    with translation.override(certificate.language):
+        html = render_to_string(
+            "documents/certificate.html",
+            {
+                "label": label,
+                "territory": label.territory,
+                "verification_url": url,
+                "qr_svg": segno.make(url, error="m").svg_inline(
+                    scale=3, dark="#000091", omitsize=True
+                ),
+            },
+        )
+    pdf = render_pdf(html)
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status == DocumentStatus.READY and locked.file:
+            return locked
+        locked.file.save(f"{label.number}.pdf", ContentFile(pdf), save=False)
+        locked.sha256 = hashlib.sha256(pdf).hexdigest()
+        locked.status = DocumentStatus.READY
+        locked.error = ""
+        locked.save(update_fields=["file", "sha256", "status", "error", "updated_at"])
+    return locked

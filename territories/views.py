@@ -1,18 +1,23 @@
 """Public pages of the territories: directory, territory page, map."""
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_safe
+from django_ratelimit.decorators import ratelimit
 
-from . import geography, maps, selectors
+from frenchimpact.enums import DocumentStatus
+
+from . import geography, maps, selectors, services
 from .filters import DirectoryFilter
+from .models import Label
 
 
 @require_safe
@@ -84,3 +89,73 @@ def _map_etag(request):
 @etag(_map_etag)
 def base_map(request):
     return HttpResponse(maps.base_map_svg(), content_type="image/svg+xml")
+
+
+VERIFICATION_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _verified_label(code):
+    """The label of a well-formed, known code, or 404 (nothing else leaks)."""
+    if not VERIFICATION_CODE.match(code):
+        raise Http404
+    label = (
+        Label.objects.select_related("territory__lead_organisation", "wave")
+        .filter(verification_code=code)
+        .first()
+    )
+    if label is None:
+        raise Http404
+    return label
+
+
+@require_safe
+@ratelimit(key="ip", rate="60/m", block=True)
+def verify(request, code):
+    label = _verified_label(code)
+    certificate = (
+        label.certificates.filter(status=DocumentStatus.READY, language="fr")
+        .order_by("-created_at")
+        .first()
+    )
+    data = {
+        "number": label.number,
+        "status": label.status,
+        "status_label": str(label.get_status_display()),
+        "territory": label.territory.name,
+        "territory_url": request.build_absolute_uri(label.territory.get_absolute_url())
+        if label.is_public
+        else None,
+        "wave": label.wave.name,
+        "awarded_on": label.awarded_on.isoformat(),
+        "valid_until": label.valid_until.isoformat() if label.valid_until else None,
+        "certificate_sha256": certificate.sha256 if certificate else None,
+    }
+    if request.GET.get("format") == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return render(
+        request,
+        "territories/verify.html",
+        {"label": label, "certificate": certificate, "data": data},
+    )
+
+
+@require_safe
+@ratelimit(key="ip", rate="60/m", block=True)
+def certificate_pdf(request, code):
+    label = _verified_label(code)
+    language = "en" if request.GET.get("lang") == "en" else "fr"
+    certificate = (
+        label.certificates.filter(status=DocumentStatus.READY, language=language)
+        .order_by("-created_at")
+        .first()
+    )
+    if certificate is None:
+        if language == "en":
+            services.request_certificate(label=label, language="en")
+        raise Http404
+    return FileResponse(
+        certificate.file.open("rb"),
+        as_attachment=True,
+        filename=f"certificat-{label.number}-{language}.pdf",
+        content_type="application/pdf",
+    )

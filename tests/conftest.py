@@ -33,6 +33,9 @@ def _fast_and_isolated(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters do not leak from one test to another
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications import services
-from applications.enums import CandidacyState, DocumentStatus
+from applications.enums import CandidacyState
 from applications.models import Candidacy, Receipt
+from frenchimpact.enums import DocumentStatus
 from tests.factories import UserFactory, candidacy_for, complete, open_wave
 
 pytestmark = pytest.mark.django_db
