@@ -234,6 +234,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "frenchimpact.flush_outbox", "schedule": 60.0},
     "sweep-receipts": {"task": "applications.sweep_receipts", "schedule": 120.0},
+    "sweep-certificates": {
+        "task": "territories.sweep_certificates",
+        "schedule": 120.0,
+    },
     "remind-late-experts": {
         "task": "reviews.remind_late_experts",
         "schedule": 6 * 3600.0,

@@ -7,6 +7,11 @@ app_name = "reviews"
 urlpatterns = [
     path("instruction/", views.waves, name="waves"),
     path("instruction/vagues/<int:wave_pk>/", views.wave_dashboard, name="wave"),
+    path(
+        "instruction/vagues/<int:wave_pk>/certificats/",
+        views.wave_certificates,
+        name="wave_certificates",
+    ),
     path("instruction/candidatures/<int:pk>/", views.candidacy, name="candidacy"),
     path("instruction/mes-dossiers/", views.my_assignments, name="my_assignments"),
     path("instruction/affectations/<int:pk>/", views.assignment, name="assignment"),

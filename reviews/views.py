@@ -104,6 +104,17 @@ def wave_dashboard(request, wave_pk):
                 messages.error(
                     request, _("Indiquez un nombre d'instructeurs de 1 à 5.")
                 )
+        elif action == "certificates":
+            count = territory_services.generate_wave_certificates(wave=wave)
+            messages.success(
+                request,
+                _(
+                    "Les certificats des %(count)d labels de la vague sont en "
+                    "production."
+                )
+                % {"count": count},
+            )
+            return redirect("reviews:wave_certificates", wave_pk=wave.pk)
         elif action == "publish":
             try:
                 on = parse_date(request.POST.get("on") or "")
@@ -145,6 +156,26 @@ def wave_dashboard(request, wave_pk):
                 "desaccord": request.GET.get("desaccord", ""),
                 "tri": order,
             },
+        },
+    )
+
+
+@require_safe
+@staff_required
+def wave_certificates(request, wave_pk):
+    wave = get_object_or_404(Wave, pk=wave_pk)
+    progress = territory_services.wave_certificates_progress(wave)
+    return render(
+        request,
+        "reviews/wave_certificates.html",
+        {
+            "wave": wave,
+            "progress": progress,
+            "pending": progress["ready"] + progress["failed"] < progress["total"],
+            "breadcrumb_links": [
+                (_("Instruction"), reverse("reviews:waves")),
+                (wave.name, reverse("reviews:wave", args=[wave.pk])),
+            ],
         },
     )
 

@@ -1,4 +1,8 @@
-"""Writes to territories, organisations and reference geography."""
+"""Writes to territories, organisations, labels and reference geography."""
+
+import hashlib
+import json
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -139,18 +143,17 @@ def certificate_inputs(label: Label, language: str) -> dict:
 CERTIFICATE_TEMPLATE_VERSION = 1
 
 
+def certificate_digest(label: Label, language: str) -> str:
+    inputs = certificate_inputs(label, language)
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
 def request_certificate(*, label: Label, language: str = "fr") -> Certificate:
     """The certificate of the label as it is now, queued for rendering if it
     was not rendered from the same inputs before (idempotent)."""
-    import hashlib
-    import json
-
     from .tasks import task_render_certificate
 
-    inputs = certificate_inputs(label, language)
-    digest = hashlib.sha256(
-        json.dumps(inputs, sort_keys=True).encode("utf-8")
-    ).hexdigest()
+    digest = certificate_digest(label, language)
     with transaction.atomic():
         certificate, created = Certificate.objects.get_or_create(
             label=label, language=language, inputs_hash=digest
@@ -169,16 +172,12 @@ def _enqueue(task, **kwargs):
     try:
         task.delay(**kwargs)
     except Exception:  # broker down: the sweep queues it again
-        import logging
-
         logging.getLogger(__name__).warning("Broker unreachable for %s", task.name)
 
 
 def render_certificate(*, certificate: Certificate) -> Certificate:
     """Render the PDF (called by the worker). Rendering twice is harmless:
     a certificate already rendered is left as it is."""
-    import hashlib
-
     import segno
     from django.conf import settings
     from django.core.files.base import ContentFile
@@ -212,3 +211,40 @@ def render_certificate(*, certificate: Certificate) -> Certificate:
         locked.error = ""
         locked.save(update_fields=["file", "sha256", "status", "error", "updated_at"])
     return locked
+
+
+def generate_wave_certificates(*, wave) -> int:
+    """Queue the certificate of every label of a wave (those already rendered
+    from the same inputs are not rendered again). Returns the number of labels."""
+    labels = Label.objects.filter(wave=wave).select_related(
+        "territory__lead_organisation", "wave"
+    )
+    for label in labels:
+        request_certificate(label=label)
+    return len(labels)
+
+
+def wave_certificates_progress(wave) -> dict:
+    """How many labels of the wave have their current certificate ready."""
+    labels = list(
+        Label.objects.filter(wave=wave).select_related(
+            "territory__lead_organisation", "wave"
+        )
+    )
+    if not labels:
+        return {"total": 0, "ready": 0, "failed": 0, "percent": 100}
+    wanted = {label.pk: certificate_digest(label, "fr") for label in labels}
+    rows = Certificate.objects.filter(label__wave=wave, language="fr").values_list(
+        "label_id", "inputs_hash", "status"
+    )
+    status = {
+        label_id: s for label_id, digest, s in rows if wanted.get(label_id) == digest
+    }
+    ready = sum(s == DocumentStatus.READY for s in status.values())
+    failed = sum(s == DocumentStatus.FAILED for s in status.values())
+    return {
+        "total": len(labels),
+        "ready": ready,
+        "failed": failed,
+        "percent": round(100 * ready / len(labels)),
+    }

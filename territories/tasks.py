@@ -47,3 +47,25 @@ def task_render_certificate(self, *, certificate_id: int) -> None:
             error=str(error)[:2000],
         )
         raise
+
+
+@shared_task(name="territories.sweep_certificates", soft_time_limit=60, time_limit=90)
+def task_sweep_certificates() -> int:
+    """Queue again certificates left queued (broker down when requested)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from frenchimpact.enums import DocumentStatus
+
+    from .models import Certificate
+
+    stale = timezone.now() - dt.timedelta(minutes=2)
+    ids = list(
+        Certificate.objects.filter(
+            status=DocumentStatus.QUEUED, updated_at__lt=stale
+        ).values_list("pk", flat=True)[:500]
+    )
+    for certificate_id in ids:
+        task_render_certificate.delay(certificate_id=certificate_id)
+    return len(ids)

@@ -124,3 +124,24 @@ def test_english_certificate_on_request(client, django_capture_on_commit_callbac
         for p in PdfReader(BytesIO(b"".join(response.streaming_content))).pages
     )
     assert re.search(r"Labell?ing certificate|certificate", text, re.I)
+
+
+def test_staff_generate_all_certificates_of_a_wave_with_progress(
+    client, django_capture_on_commit_callbacks
+):
+    staff, label = labelled(django_capture_on_commit_callbacks)
+    wave = label.wave
+    Certificate.objects.all().delete()
+    client.force_login(staff)
+    progress_url = reverse("reviews:wave_certificates", args=[wave.pk])
+
+    before = client.get(progress_url).content.decode()
+    assert re.search(r"0 certificats? prêts? sur 1", before)
+    assert 'http-equiv="refresh"' in before
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reviews:wave", args=[wave.pk]), {"action": "certificates"})
+
+    after = client.get(progress_url).content.decode()
+    assert "1 certificat prêt sur 1" in after
+    assert "Production terminée." in after
+    assert 'http-equiv="refresh"' not in after
