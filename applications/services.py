@@ -431,3 +431,31 @@ def withdraw_candidacy(*, candidacy_id: int, user, comment: str = "") -> Candida
         comment=comment,
     )
     return candidacy
+
+
+def render_receipt(*, receipt: Receipt) -> Receipt:
+    """Render the deposit receipt's PDF (called by the worker); a receipt
+    rendered meanwhile by another delivery of the task is left as it is."""
+    from django.core.files.base import ContentFile
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from frenchimpact.enums import DocumentStatus
+    from frenchimpact.pdf import render_pdf
+
+    with translation.override("fr"):
+        html = render_to_string("documents/receipt.html", {"receipt": receipt})
+    pdf = render_pdf(html)
+    with transaction.atomic():
+        locked = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if locked.status == DocumentStatus.READY and locked.file:
+            return locked
+        locked.file.save(
+            f"{locked.candidacy.reference}-{locked.number}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+        locked.status = DocumentStatus.READY
+        locked.error = ""
+        locked.save(update_fields=["file", "status", "error", "updated_at"])
+    return locked
