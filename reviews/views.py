@@ -306,6 +306,8 @@ def _staff_action(request, candidacy):
                 ),
                 _("L'instructeur est affecté et prévenu."),
             )
+        else:
+            messages.error(request, _("Choisissez un instructeur."))
     elif action == "message":
         form = MessageForm(post)
         if form.is_valid():
@@ -316,6 +318,8 @@ def _staff_action(request, candidacy):
                 ),
                 _("Le message est envoyé à l'équipe."),
             )
+        else:
+            messages.error(request, _("Le message est vide ou trop long."))
     elif action == "request_changes":
         form = RequestChangesForm(post)
         if form.is_valid():
@@ -328,6 +332,8 @@ def _staff_action(request, candidacy):
                 ),
                 _("Les compléments sont demandés à l'équipe."),
             )
+        else:
+            messages.error(request, _("Indiquez ce qui manque au dossier."))
     elif action == "decide":
         form = DecisionForm(post)
         if form.is_valid():

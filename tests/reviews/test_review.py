@@ -442,3 +442,27 @@ def test_twenty_parallel_publications_give_one_label():
     assert Label.objects.count() == 1
     assert AuditEntry.objects.filter(action="territories.label.issued").count() == 1
     assert AuditEntry.objects.filter(action="reviews.decision.published").count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"action": "assign", "reviewer": "999999"}, "Choisissez un instructeur."),
+        ({"action": "message", "body": ""}, "Le message est vide ou trop long."),
+        ({"action": "request_changes", "message": ""}, "Indiquez ce qui manque"),
+        ({"action": "decide", "outcome": "empire", "reasons": ""}, "incomplète"),
+        ({"action": "inconnue"}, "Action inconnue."),
+    ],
+)
+def test_staff_bad_input_gets_message_and_no_change(client, staff, data, message):
+    candidacy = candidacy_under_review()
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("reviews:candidacy", args=[candidacy.pk]), data, follow=True
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Candidacy.objects.get(pk=candidacy.pk).state == "under_review"
+    assert not Assignment.objects.filter(candidacy=candidacy).exists()
