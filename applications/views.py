@@ -127,6 +127,9 @@ def detail(request, pk):
             "can_invite": user.has_perm("applications.invite_to_candidacy", candidacy),
             "invitation_form": InvitationForm(),
             "message_form": MessageForm(),
+            "team_report_ready": candidacy.review_reports.filter(
+                audience="team", status=DocumentStatus.READY
+            ).exists(),
             "attachment_form": AttachmentForm(),
             "axes": [
                 (axis.label, (candidacy.axis_expectations or {}).get(axis.value, ""))

@@ -31,8 +31,10 @@ urlpatterns += i18n_patterns(
         territory_views.certificate_pdf,
         name="certificate_pdf",
     ),
-    path("", include("applications.urls")),
+    # reviews first: its team routes (messages, report) sit under
+    # /candidatures/<pk>/, where the candidacy's section route catches the rest
     path("", include("reviews.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

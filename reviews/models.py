@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import TEXT_MAX, Candidacy, Criterion
+from frenchimpact.enums import DocumentStatus
 from frenchimpact.models import TimeStampedModel
 
 from .enums import ConflictStatus, Outcome, Recommendation, ReviewState
@@ -193,3 +194,44 @@ class ExpertRequest(TimeStampedModel):
 
     def __str__(self):
         return f"{self.candidacy.reference} — {self.expert}"
+
+
+def report_path(instance, filename):
+    import uuid
+
+    return f"review-reports/{instance.candidacy_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ReviewReport(TimeStampedModel):
+    """The review report of a candidacy (PDF): reviewers anonymised in the
+    team's version, named in the staff's."""
+
+    TEAM, STAFF = "team", "staff"
+    AUDIENCES = [(TEAM, _("Équipe")), (STAFF, _("Haut-Commissariat"))]
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="review_reports"
+    )
+    audience = models.CharField(max_length=10, choices=AUDIENCES)
+    inputs_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file = models.FileField(upload_to=report_path, blank=True, max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("rapport d'instruction (PDF)")
+        verbose_name_plural = _("rapports d'instruction (PDF)")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidacy", "audience", "inputs_hash"],
+                name="review_report_one_per_inputs",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.candidacy.reference} ({self.audience})"

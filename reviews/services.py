@@ -456,6 +456,9 @@ def publish_decision(*, decision: Decision, actor, on: dt.date | None = None):
         obj=candidacy,
         data={"outcome": decision.outcome},
     )
+    from .reports import request_review_report  # reports import the selectors
+
+    request_review_report(candidacy=candidacy, audience="team")
     queue_email(
         to=_team_emails(candidacy),
         template="decision",

@@ -22,5 +22,11 @@ urlpatterns = [
         views.expert_attachment,
         name="expert_attachment",
     ),
+    path("candidatures/<int:pk>/rapport/", views.team_report, name="team_report"),
+    path(
+        "instruction/candidatures/<int:pk>/rapport/",
+        views.staff_report,
+        name="staff_report",
+    ),
     path("candidatures/<int:pk>/messages/", views.team_message, name="team_message"),
 ]

@@ -19,10 +19,11 @@ from applications import selectors as application_selectors
 from applications.enums import CandidacyState
 from applications.forms import MessageForm
 from applications.models import Candidacy, Wave
+from frenchimpact.enums import DocumentStatus
 from territories import services as territory_services
 from territories.models import Label
 
-from . import selectors, services
+from . import reports, selectors, services
 from .enums import ConflictStatus, ReviewState
 from .forms import (
     AssignForm,
@@ -567,6 +568,46 @@ def expert_attachment(request, pk):
         as_attachment=True,
         filename=expert_request.attachment_name,
     )
+
+
+# --- Review reports ------------------------------------------------------------------
+
+
+def _report_response(report):
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"rapport-instruction-{report.candidacy.reference}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_safe
+@login_required
+def team_report(request, pk):
+    """The team's (anonymised) report, once the decision is published."""
+    candidacy = application_selectors.candidacy_for_user(request.user, pk)
+    report = (
+        candidacy.review_reports.filter(audience="team", status=DocumentStatus.READY)
+        .order_by("-created_at")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return _report_response(report)
+
+
+@staff_required
+def staff_report(request, pk):
+    candidacy = get_object_or_404(Candidacy, pk=pk)
+    report = reports.request_review_report(candidacy=candidacy, audience="staff")
+    if report.status != DocumentStatus.READY:
+        messages.info(
+            request,
+            _("Le rapport est en cours de production : réessayez dans un instant."),
+        )
+        return redirect("reviews:candidacy", pk=pk)
+    return _report_response(report)
 
 
 # --- Team side of the thread ---------------------------------------------------------

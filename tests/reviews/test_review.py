@@ -466,3 +466,19 @@ def test_staff_bad_input_gets_message_and_no_change(client, staff, data, message
     assert message in response.content.decode()
     assert Candidacy.objects.get(pk=candidacy.pk).state == "under_review"
     assert not Assignment.objects.filter(candidacy=candidacy).exists()
+
+
+def test_team_posts_a_message_from_its_candidacy_page(client, mailoutbox_rows):
+    candidacy = candidacy_under_review()
+    UserFactory(role=Role.STAFF, is_staff=True, email="hc@example.org")
+    client.force_login(candidacy.created_by)
+
+    response = client.post(
+        reverse("reviews:team_message", args=[candidacy.pk]),
+        {"body": "Voici la lettre du département."},
+        follow=True,
+    )
+
+    assert "Votre message est envoyé" in response.content.decode()
+    assert candidacy.messages.get().body == "Voici la lettre du département."
+    assert "hc@example.org" in mailoutbox_rows()[-1].to

@@ -1,0 +1,177 @@
+"""The review report of a candidacy: its figures, an SVG chart drawn on the
+server, and its rendering to PDF by the worker."""
+
+import hashlib
+import json
+from xml.sax.saxutils import escape
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from applications.models import Criterion
+from frenchimpact.enums import DocumentStatus
+
+from .enums import ConflictStatus, ReviewState
+from .models import Decision, ReviewReport, Score
+from .scoring import scores_of
+from .selectors import candidacy_for_review, submitted_reviews
+
+CHART_WIDTH, ROW_HEIGHT, LABEL_WIDTH = 640, 34, 250
+
+
+def wave_means(wave) -> dict[int, float]:
+    """Mean score per criterion over every submitted review of the wave."""
+    values: dict[int, list[int]] = {}
+    for criterion_id, value in Score.objects.filter(
+        review__state=ReviewState.SUBMITTED,
+        review__assignment__conflict_status=ConflictStatus.NONE,
+        review__assignment__candidacy__wave=wave,
+    ).values_list("criterion_id", "value"):
+        values.setdefault(criterion_id, []).append(value)
+    return {k: round(sum(v) / len(v), 2) for k, v in values.items()}
+
+
+def chart_svg(rows) -> str:
+    """Horizontal bars: the territory's mean and the wave's mean per criterion,
+    as a share of the criterion's scale. Plain SVG, no script."""
+    height = ROW_HEIGHT * len(rows) + 40
+    bar_area = CHART_WIDTH - LABEL_WIDTH - 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" '
+        f'height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'font-family="Marianne, sans-serif" font-size="10">'
+    ]
+    for index, row in enumerate(rows):
+        y = 10 + index * ROW_HEIGHT
+        scale = row["criterion"].scale_max
+        title = escape(row["criterion"].title[:48])
+        parts.append(f'<text x="0" y="{y + 12}" fill="#161616">{title}</text>')
+        for offset, value, colour in (
+            (0, row["mean"], "#000091"),
+            (12, row["wave_mean"], "#b1b1f9"),
+        ):
+            width = 0 if value is None else bar_area * value / scale
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y + offset}" width="{width:.1f}" '
+                f'height="10" fill="{colour}"/>'
+            )
+            if value is not None:
+                parts.append(
+                    f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + offset + 9}" '
+                    f'fill="#3a3a3a">{value:g}/{scale}</text>'
+                )
+    legend_y = height - 12
+    parts.append(
+        f'<rect x="{LABEL_WIDTH}" y="{legend_y - 8}" width="10" height="10" '
+        f'fill="#000091"/><text x="{LABEL_WIDTH + 14}" y="{legend_y}">'
+        f"{escape(_('Moyenne du territoire'))}</text>"
+        f'<rect x="{LABEL_WIDTH + 170}" y="{legend_y - 8}" width="10" height="10" '
+        f'fill="#b1b1f9"/><text x="{LABEL_WIDTH + 184}" y="{legend_y}">'
+        f"{escape(_('Moyenne de la vague'))}</text></svg>"
+    )
+    return "".join(parts)
+
+
+def report_context(candidacy, audience: str) -> dict:
+    candidacy = candidacy_for_review(candidacy.pk)
+    criteria = list(Criterion.objects.filter(wave=candidacy.wave).order_by("position"))
+    reviews = submitted_reviews(candidacy)
+    figures = scores_of(reviews, criteria)
+    means = wave_means(candidacy.wave)
+    named = audience == ReviewReport.STAFF
+    reviewers = [
+        str(review.assignment.reviewer) if named else _("Rapporteur %(n)d") % {"n": n}
+        for n, review in enumerate(reviews, start=1)
+    ]
+    by_review = [{s.criterion_id: s for s in r.scores.all()} for r in reviews]
+    rows = [
+        {
+            "criterion": criterion,
+            "scores": [
+                s.value if (s := scores.get(criterion.pk)) else None
+                for scores in by_review
+            ],
+            "mean": figures.criterion_mean(criterion.pk),
+            "median": figures.criterion_median(criterion.pk),
+            "wave_mean": means.get(criterion.pk),
+        }
+        for criterion in criteria
+    ]
+    comments = [
+        (reviewers[i], s.criterion.title, s.comment)
+        for i, scores in enumerate(by_review)
+        for s in scores.values()
+        if s.comment and (named or s.shared)
+    ]
+    decision = Decision.objects.filter(candidacy=candidacy).first()
+    return {
+        "candidacy": candidacy,
+        "audience": audience,
+        "reviewers": reviewers,
+        "rows": rows,
+        "figures": figures,
+        "comments": comments,
+        "decision": decision if decision and decision.published_at else None,
+        "chart": chart_svg(rows),
+    }
+
+
+def _digest(context) -> str:
+    data = {
+        "rows": [
+            [r["criterion"].pk, r["scores"], r["mean"], r["median"], r["wave_mean"]]
+            for r in context["rows"]
+        ],
+        "reviewers": context["reviewers"],
+        "comments": context["comments"],
+        "decision": [
+            context["decision"].outcome,
+            context["decision"].reasons,
+            context["decision"].conditions,
+        ]
+        if context["decision"]
+        else None,
+        "template": 1,
+    }
+    return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
+
+
+def request_review_report(*, candidacy, audience: str) -> ReviewReport:
+    """The report as the data stand now, queued if not rendered before."""
+    from .tasks import task_render_review_report
+
+    digest = _digest(report_context(candidacy, audience))
+    with transaction.atomic():
+        report, created = ReviewReport.objects.get_or_create(
+            candidacy=candidacy, audience=audience, inputs_hash=digest
+        )
+        if created:
+            transaction.on_commit(
+                lambda: task_render_review_report.delay(report_id=report.pk)
+            )
+    return report
+
+
+def render_review_report(*, report: ReviewReport) -> ReviewReport:
+    from frenchimpact.pdf import render_pdf
+
+    with translation.override("fr"):
+        html = render_to_string(
+            "documents/review_report.html",
+            report_context(report.candidacy, report.audience),
+        )
+    pdf = render_pdf(html)
+    with transaction.atomic():
+        locked = ReviewReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status == DocumentStatus.READY and locked.file:
+            return locked
+        locked.file.save(
+            f"rapport-{report.candidacy.reference}.pdf", ContentFile(pdf), save=False
+        )
+        locked.sha256 = hashlib.sha256(pdf).hexdigest()
+        locked.status = DocumentStatus.READY
+        locked.save(update_fields=["file", "sha256", "status", "updated_at"])
+    return locked
