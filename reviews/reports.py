@@ -47,7 +47,8 @@ def chart_svg(rows) -> str:
     for index, row in enumerate(rows):
         y = 10 + index * ROW_HEIGHT
         scale = row["criterion"].scale_max
-        title = escape(row["criterion"].title[:48])
+        title = row["criterion"].title
+        title = escape(title if len(title) <= 40 else title[:39] + "…")
         parts.append(f'<text x="0" y="{y + 12}" fill="#161616">{title}</text>')
         for offset, value, colour in (
             (0, row["mean"], "#000091"),
