@@ -235,3 +235,38 @@ class ReviewReport(TimeStampedModel):
 
     def __str__(self):
         return f"{self.candidacy.reference} ({self.audience})"
+
+
+def wave_report_path(instance, filename):
+    import uuid
+
+    return f"wave-reports/{instance.wave_id}/{uuid.uuid4().hex}.pdf"
+
+
+class WaveReport(TimeStampedModel):
+    """The committee's report on a wave (PDF): ranking and statistics."""
+
+    wave = models.ForeignKey(
+        "applications.Wave", on_delete=models.CASCADE, related_name="reports"
+    )
+    inputs_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file = models.FileField(upload_to=wave_report_path, blank=True, max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("rapport de vague")
+        verbose_name_plural = _("rapports de vague")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "inputs_hash"], name="wave_report_one_per_inputs"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.wave} ({self.created_at:%Y-%m-%d})"

@@ -176,3 +176,109 @@ def render_review_report(*, report: ReviewReport) -> ReviewReport:
         locked.status = DocumentStatus.READY
         locked.save(update_fields=["file", "sha256", "status", "updated_at"])
     return locked
+
+
+# --- Wave report -------------------------------------------------------------------
+
+
+def wave_report_context(wave) -> dict:
+    from territories import geography
+    from territories.enums import TerritoryKind
+
+    from .selectors import ranking
+
+    criteria, rows = ranking(wave)
+    regions = geography.regions()
+    by_region: dict[str, dict] = {}
+    by_kind: dict[str, dict] = {}
+    for row in rows:
+        candidacy, figures = row["candidacy"], row["figures"]
+        decision = getattr(candidacy, "decision", None)
+        labelled = bool(
+            decision and decision.outcome != "reject" and decision.published_at
+        )
+        codes = candidacy.region_codes or (
+            [r.code for r in candidacy.territory.regions.all()]
+            if candidacy.territory_id
+            else []
+        )
+        for key, bucket in [
+            *[(regions[c].name if c in regions else c, by_region) for c in codes],
+            (
+                TerritoryKind(candidacy.territory_kind).label
+                if candidacy.territory_kind in TerritoryKind.values
+                else _("Non précisée"),
+                by_kind,
+            ),
+        ]:
+            stats = bucket.setdefault(key, {"count": 0, "labelled": 0, "totals": []})
+            stats["count"] += 1
+            stats["labelled"] += labelled
+            if figures.mean is not None:
+                stats["totals"].append(figures.mean)
+    for bucket in (by_region, by_kind):
+        for stats in bucket.values():
+            totals = stats.pop("totals")
+            stats["mean"] = round(sum(totals) / len(totals), 1) if totals else None
+    return {
+        "wave": wave,
+        "criteria": criteria,
+        "rows": rows,
+        "by_region": sorted(by_region.items()),
+        "by_kind": sorted(by_kind.items()),
+    }
+
+
+def _wave_digest(context) -> str:
+    data = {
+        "rows": [
+            [
+                row["candidacy"].pk,
+                row["candidacy"].state,
+                row["figures"].totals,
+                getattr(getattr(row["candidacy"], "decision", None), "outcome", None),
+            ]
+            for row in context["rows"]
+        ],
+        "template": 1,
+    }
+    return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
+
+
+def request_wave_report(*, wave):
+    from .models import WaveReport
+    from .tasks import task_render_wave_report
+
+    digest = _wave_digest(wave_report_context(wave))
+    with transaction.atomic():
+        report, created = WaveReport.objects.get_or_create(
+            wave=wave, inputs_hash=digest
+        )
+        if created:
+            transaction.on_commit(
+                lambda: task_render_wave_report.delay(report_id=report.pk)
+            )
+    return report
+
+
+def render_wave_report(*, report):
+    from frenchimpact.pdf import render_pdf
+
+    from .models import WaveReport
+
+    with translation.override("fr"):
+        html = render_to_string(
+            "documents/wave_report.html", wave_report_context(report.wave)
+        )
+    pdf = render_pdf(html)
+    with transaction.atomic():
+        locked = WaveReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status == DocumentStatus.READY and locked.file:
+            return locked
+        locked.file.save(
+            f"vague-{report.wave.number}.pdf", ContentFile(pdf), save=False
+        )
+        locked.sha256 = hashlib.sha256(pdf).hexdigest()
+        locked.status = DocumentStatus.READY
+        locked.save(update_fields=["file", "sha256", "status", "updated_at"])
+    return locked

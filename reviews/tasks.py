@@ -32,3 +32,27 @@ def task_render_review_report(self, *, report_id: int) -> None:
         render=lambda report: reports.render_review_report(report=report),
         related=["candidacy__wave"],
     )
+
+
+@shared_task(
+    name="reviews.render_wave_report",
+    bind=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=120,
+    time_limit=180,
+    acks_late=True,
+)
+def task_render_wave_report(self, *, report_id: int) -> None:
+    from . import reports
+    from .models import WaveReport
+
+    render_once(
+        self,
+        model=WaveReport,
+        pk=report_id,
+        render=lambda report: reports.render_wave_report(report=report),
+        related=["wave"],
+    )

@@ -8,6 +8,11 @@ urlpatterns = [
     path("instruction/", views.waves, name="waves"),
     path("instruction/vagues/<int:wave_pk>/", views.wave_dashboard, name="wave"),
     path(
+        "instruction/vagues/<int:wave_pk>/rapport.pdf",
+        views.wave_report,
+        name="wave_report",
+    ),
+    path(
         "instruction/vagues/<int:wave_pk>/certificats/",
         views.wave_certificates,
         name="wave_certificates",

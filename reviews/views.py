@@ -105,6 +105,11 @@ def wave_dashboard(request, wave_pk):
                 messages.error(
                     request, _("Indiquez un nombre d'instructeurs de 1 à 5.")
                 )
+        elif action == "wave_report":
+            reports.request_wave_report(wave=wave)
+            messages.success(
+                request, _("Le rapport de vague est en production ; il apparaît ici.")
+            )
         elif action == "certificates":
             count = territory_services.generate_wave_certificates(wave=wave)
             messages.success(
@@ -152,12 +157,30 @@ def wave_dashboard(request, wave_pk):
             "rows": rows,
             "states": CandidacyState.choices,
             "auto_assign_form": AutoAssignForm(),
+            "wave_report": wave.reports.order_by("-created_at").first(),
             "current": {
                 "etat": state or "",
                 "desaccord": request.GET.get("desaccord", ""),
                 "tri": order,
             },
         },
+    )
+
+
+@require_safe
+@staff_required
+def wave_report(request, wave_pk):
+    wave = get_object_or_404(Wave, pk=wave_pk)
+    report = (
+        wave.reports.filter(status=DocumentStatus.READY).order_by("-created_at").first()
+    )
+    if report is None:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"rapport-vague-{wave.number}.pdf",
+        content_type="application/pdf",
     )
 
 

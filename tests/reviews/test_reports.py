@@ -106,3 +106,28 @@ def test_same_data_gives_one_report(django_capture_on_commit_callbacks):
         reports.request_review_report(candidacy=candidacy, audience="staff")
 
     assert ReviewReport.objects.filter(candidacy=candidacy).count() == 1
+
+
+def test_wave_report_ranks_candidacies_with_statistics(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import wave_with_grid
+
+    staff = UserFactory(role=Role.STAFF, is_staff=True)
+    wave = wave_with_grid()
+    low, high = candidacy_under_review(wave), candidacy_under_review(wave)
+    reviewed(low, (1, 1), (5, 5))
+    reviewed(high, (5, 4))
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reviews:wave", args=[wave.pk]), {"action": "wave_report"})
+    response = client.get(reverse("reviews:wave_report", args=[wave.pk]))
+
+    text = text_of(response)
+    assert text.index(high.reference) < text.index(low.reference)
+    assert "désaccord" in text
+    assert "Bourgogne-Franche-Comté" in text  # statistics by région
+    assert "Pays / PETR" in text  # and by kind of territory
+    client.force_login(candidacy_under_review().created_by)
+    assert client.get(reverse("reviews:wave_report", args=[wave.pk])).status_code == 403
