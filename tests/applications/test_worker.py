@@ -39,3 +39,48 @@ def test_submission_receipt_and_email_by_real_worker(celery_worker_process):
     assert OutboundEmail.objects.get(subject__contains=candidacy.reference).status == (
         "sent"
     )
+
+
+def test_label_certificate_by_real_worker_then_suspension(
+    client, celery_worker_process
+):
+    """Labelling produces, through the worker, a certificate naming the
+    territory and its verification URL; the verification page shows the
+    label active, then suspended."""
+    from django.conf import settings
+
+    from accounts.enums import Role
+    from reviews import services as reviews
+    from territories.models import Certificate
+    from territories.services import change_label_status
+    from tests.factories import UserFactory, candidacy_under_review, reviewed
+
+    staff = UserFactory(role=Role.STAFF, is_staff=True)
+    candidacy = candidacy_under_review()
+    reviewed(candidacy, (4, 4))
+    decision = reviews.prepare_decision(
+        candidacy=candidacy, actor=staff, outcome="label", reasons="Oui"
+    )
+    _decision, label = reviews.publish_decision(decision=decision, actor=staff)
+
+    assert wait_for(
+        lambda: Certificate.objects.filter(label=label, status="ready").exists()
+    ), "the worker did not render the certificate"
+    certificate = Certificate.objects.get(label=label)
+    text = "".join(p.extract_text() for p in PdfReader(certificate.file).pages)
+    assert "Pays de Démonstration" in text
+    assert (settings.SITE_URL + label.get_verification_url()) in text.replace("\n", "")
+    page = client.get(label.get_verification_url()).content.decode()
+    assert "Label valide : Actif" in page
+
+    change_label_status(
+        label=label, to_status="suspended", actor=staff, reason="Enquête"
+    )
+
+    assert (
+        "Label non valide : Suspendu"
+        in client.get(label.get_verification_url()).content.decode()
+    )
+    assert wait_for(
+        lambda: Certificate.objects.filter(label=label, status="ready").count() == 2
+    )

@@ -44,3 +44,24 @@ def test_production_profile_refuses_to_start_without(missing):
 
     assert result.returncode != 0
     assert f"{missing} must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_s3_storage_is_chosen_by_configuration():
+    code = (
+        "from django.conf import settings; "
+        "from django.core.files.storage import storages; "
+        "print(settings.STORAGES['default']['BACKEND'], "
+        "type(storages['default']).__name__, storages['default'].bucket_name)"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env={
+            "AWS_STORAGE_BUCKET_NAME": "documents-tfi",
+            "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "storages.backends.s3.S3Storage S3Storage documents-tfi" in result.stdout
