@@ -99,13 +99,14 @@ def celery_worker_process(settings, tmp_path):
     if app.conf.broker_url == "filesystem://":
         # the file-system broker shares nothing with a developer's worker
         folder = tmp_path / "broker"
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True)
         broker_env["CELERY_BROKER_FOLDER"] = str(folder)
         app.conf.broker_transport_options = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         }
     _forget_broker_connections(app)
@@ -114,7 +115,7 @@ def celery_worker_process(settings, tmp_path):
         **os.environ,
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "EMAIL_URL": f"filemail://{tmp_path / 'mail'}",
+        "EMAIL_URL": "consolemail://",
     }
     root = Path(__file__).resolve().parents[1]
     worker = subprocess.Popen(  # noqa: S603 - the project's own worker

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
-        for folder in ("celery/queue", "celery/processed", "log"):
+        for folder in ("celery/queue", "celery/processed", "celery/control", "log"):
             (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
