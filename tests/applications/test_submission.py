@@ -184,3 +184,28 @@ def test_attachment_count_is_limited(settings):
             uploaded_file=SimpleUploadedFile("b.pdf", pdf),
         )
     assert candidacy.attachments.count() == 1
+
+
+HOSTILE = '<img src="file:///etc/passwd"><link href="http://127.0.0.1:9/">'
+
+
+def test_hostile_text_reaches_documents_as_text_only(
+    django_capture_on_commit_callbacks,
+):
+    """User text in every field of the receipt is escaped: the renderer sees
+    text, never an element that would fetch a file or an address."""
+    from pypdf import PdfReader
+
+    candidacy = complete(candidacy_for())
+    Candidacy.objects.filter(pk=candidacy.pk).update(
+        territory_name="Pays " + HOSTILE, lead_name=HOSTILE
+    )
+    candidacy.challenges.update(title=HOSTILE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_candidacy(candidacy_id=candidacy.pk, user=candidacy.created_by)
+
+    receipt = Receipt.objects.get(candidacy=candidacy)
+    text = "".join(p.extract_text() for p in PdfReader(receipt.file).pages)
+    flat = text.replace("\n", "")
+    assert flat.count('<img src="file:///etc/passwd">') >= 3
+    assert "root:x:0:0" not in text
