@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from frenchimpact.documents import TRANSIENT_ERRORS, render_once, requeue_stale
+from frenchimpact.documents import document_task, render_once, requeue_stale
 from frenchimpact.mail import queue_email
 
 from . import services
@@ -16,17 +16,7 @@ from .models import Candidacy, Receipt, ReminderSent, Wave
 REMINDER_DAYS = (1, 7)  # nearest first: only the most urgent goes out
 
 
-@shared_task(
-    name="applications.render_receipt",
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-    acks_late=True,
-)
+@document_task("applications.render_receipt")
 def task_render_receipt(self, *, receipt_id: int) -> None:
     """Render the deposit receipt; a receipt already rendered is left alone."""
     render_once(

@@ -45,3 +45,22 @@ def requeue_stale(*, model, task, argument: str, limit: int = 500) -> int:
     for pk in ids:
         task.delay(**{argument: pk})
     return len(ids)
+
+
+def document_task(name: str, *, soft_time_limit: int = 60, time_limit: int = 90):
+    """The Celery options every document task shares: bound, retried with a
+    capped backoff on transient errors only, time-limited, acknowledged late
+    so that a killed worker's task is delivered again."""
+    from celery import shared_task
+
+    return shared_task(
+        name=name,
+        bind=True,
+        autoretry_for=TRANSIENT_ERRORS,
+        retry_backoff=5,
+        retry_backoff_max=300,
+        max_retries=5,
+        soft_time_limit=soft_time_limit,
+        time_limit=time_limit,
+        acks_late=True,
+    )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from frenchimpact.documents import TRANSIENT_ERRORS, render_once, requeue_stale
+from frenchimpact.documents import document_task, render_once, requeue_stale
 
 from . import services
 from .models import Certificate
@@ -11,17 +11,7 @@ def task_expire_labels() -> int:
     return services.expire_labels()
 
 
-@shared_task(
-    name="territories.render_certificate",
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-    acks_late=True,
-)
+@document_task("territories.render_certificate")
 def task_render_certificate(self, *, certificate_id: int) -> None:
     render_once(
         self,
