@@ -5,13 +5,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from frenchimpact.enums import DocumentStatus
+from frenchimpact.http import file_download
 from territories.enums import SupportAxis
 
 from . import sections, selectors, services
@@ -359,11 +360,8 @@ def upload(request, pk):
 def download_attachment(request, pk, attachment_pk):
     candidacy = selectors.candidacy_for_user(request.user, pk)
     attachment = get_object_or_404(candidacy.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return file_download(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )
 
 
@@ -390,9 +388,6 @@ def download_receipt(request, pk, number):
     )
     if not receipt.file:
         raise Http404
-    return FileResponse(
-        receipt.file.open("rb"),
-        as_attachment=True,
-        filename=f"recepisse-{candidacy.reference}-{number}.pdf",
-        content_type="application/pdf",
+    return file_download(
+        receipt.file, filename=f"recepisse-{candidacy.reference}-{number}.pdf"
     )

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from applications.enums import CandidacyState
 from applications.forms import MessageForm
 from applications.models import Candidacy, Wave
 from frenchimpact.enums import DocumentStatus
+from frenchimpact.http import file_download
 from territories import services as territory_services
 from territories.models import Label
 
@@ -176,12 +177,7 @@ def wave_report(request, wave_pk):
     )
     if report is None:
         raise Http404
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=f"rapport-vague-{wave.number}.pdf",
-        content_type="application/pdf",
-    )
+    return file_download(report.file, filename=f"rapport-vague-{wave.number}.pdf")
 
 
 @require_safe
@@ -586,10 +582,8 @@ def expert_attachment(request, pk):
     expert_request = get_object_or_404(ExpertRequest, pk=pk)
     if not expert_request.attachment:
         raise Http404
-    return FileResponse(
-        expert_request.attachment.open("rb"),
-        as_attachment=True,
-        filename=expert_request.attachment_name,
+    return file_download(
+        expert_request.attachment, filename=expert_request.attachment_name
     )
 
 
@@ -597,11 +591,8 @@ def expert_attachment(request, pk):
 
 
 def _report_response(report):
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=f"rapport-instruction-{report.candidacy.reference}.pdf",
-        content_type="application/pdf",
+    return file_download(
+        report.file, filename=f"rapport-instruction-{report.candidacy.reference}.pdf"
     )
 
 

@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import etag, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from frenchimpact.enums import DocumentStatus
+from frenchimpact.http import file_download
 
 from . import geography, maps, selectors, services
 from .filters import DirectoryFilter
@@ -153,9 +154,6 @@ def certificate_pdf(request, code):
         if language == "en":
             services.request_certificate(label=label, language="en")
         raise Http404
-    return FileResponse(
-        certificate.file.open("rb"),
-        as_attachment=True,
-        filename=f"certificat-{label.number}-{language}.pdf",
-        content_type="application/pdf",
+    return file_download(
+        certificate.file, filename=f"certificat-{label.number}-{language}.pdf"
     )
