@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -15,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from frenchimpact import audit
 from frenchimpact.mail import queue_email
+from frenchimpact.queue import enqueue_on_commit
 
 from . import sections, uploads
 from .enums import TRANSITIONS, CandidacyState, TeamRole
 from .models import Attachment, Candidacy, Invitation, Receipt, TeamMembership, Wave
-
-logger = logging.getLogger(__name__)
 
 
 class CandidacyError(Exception):
@@ -400,21 +398,13 @@ def submit_candidacy(*, candidacy_id: int, user, at=None) -> tuple[Candidacy, bo
     )
     from .tasks import task_render_receipt
 
-    transaction.on_commit(lambda: _enqueue(task_render_receipt, receipt_id=receipt.pk))
+    enqueue_on_commit(task_render_receipt, receipt_id=receipt.pk)
     queue_email(
         to=list(candidacy.memberships.values_list("user__email", flat=True)),
         template="submitted",
         context={"candidacy": candidacy, "receipt": receipt},
     )
     return candidacy, True
-
-
-def _enqueue(task, **kwargs):
-    """Queue a task; a broker outage leaves the row queued for the sweeper."""
-    try:
-        task.delay(**kwargs)
-    except Exception:  # broker down: the periodic sweep queues it again
-        logger.warning("Broker unreachable for %s", task.name)
 
 
 @transaction.atomic

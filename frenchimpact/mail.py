@@ -1,16 +1,13 @@
 """E-mails: rendered from templates, saved in the outbox in the caller's
 transaction, sent by Celery once the transaction commits."""
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import OutboundEmail
-
-logger = logging.getLogger(__name__)
+from .queue import enqueue
 
 
 def queue_email(
@@ -32,7 +29,4 @@ def dispatch(email_id: int) -> None:
     """Hand the e-mail to Celery; if the broker is down, the flush retries."""
     from .tasks import task_send_email
 
-    try:
-        task_send_email.delay(email_id=email_id)
-    except Exception:  # broker unreachable: the outbox keeps the e-mail
-        logger.warning("Broker unreachable; e-mail %s stays in the outbox", email_id)
+    enqueue(task_send_email, email_id=email_id)

@@ -258,6 +258,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "frenchimpact.flush_outbox", "schedule": 60.0},
     "sweep-receipts": {"task": "applications.sweep_receipts", "schedule": 120.0},
+    "sweep-reports": {"task": "reviews.sweep_reports", "schedule": 120.0},
     "sweep-certificates": {
         "task": "territories.sweep_certificates",
         "schedule": 120.0,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Criterion
 from frenchimpact.enums import DocumentStatus
+from frenchimpact.queue import enqueue_on_commit
 
 from .enums import ConflictStatus, ReviewState
 from .models import Decision, ReviewReport, Score
@@ -150,9 +151,7 @@ def request_review_report(*, candidacy, audience: str) -> ReviewReport:
             candidacy=candidacy, audience=audience, inputs_hash=digest
         )
         if created:
-            transaction.on_commit(
-                lambda: task_render_review_report.delay(report_id=report.pk)
-            )
+            enqueue_on_commit(task_render_review_report, report_id=report.pk)
     return report
 
 
@@ -255,9 +254,7 @@ def request_wave_report(*, wave):
             wave=wave, inputs_hash=digest
         )
         if created:
-            transaction.on_commit(
-                lambda: task_render_wave_report.delay(report_id=report.pk)
-            )
+            enqueue_on_commit(task_render_wave_report, report_id=report.pk)
     return report
 
 

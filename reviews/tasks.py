@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from frenchimpact.documents import document_task, render_once
+from frenchimpact.documents import document_task, render_once, requeue_stale
 
 from . import services
 
@@ -35,4 +35,16 @@ def task_render_wave_report(self, *, report_id: int) -> None:
         pk=report_id,
         render=lambda report: reports.render_wave_report(report=report),
         related=["wave"],
+    )
+
+
+@shared_task(name="reviews.sweep_reports", soft_time_limit=60, time_limit=90)
+def task_sweep_reports() -> int:
+    """Queue again review and wave reports left queued (broker down)."""
+    from .models import ReviewReport, WaveReport
+
+    return requeue_stale(
+        model=ReviewReport, task=task_render_review_report, argument="report_id"
+    ) + requeue_stale(
+        model=WaveReport, task=task_render_wave_report, argument="report_id"
     )

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from frenchimpact import audit
 from frenchimpact.enums import DocumentStatus
+from frenchimpact.queue import enqueue_on_commit
 from frenchimpact.text import fold
 
 from . import geography
@@ -162,17 +162,8 @@ def request_certificate(*, label: Label, language: str = "fr") -> Certificate:
             if certificate.status == DocumentStatus.FAILED:
                 certificate.status = DocumentStatus.QUEUED
                 certificate.save(update_fields=["status", "updated_at"])
-            transaction.on_commit(
-                lambda: _enqueue(task_render_certificate, certificate_id=certificate.pk)
-            )
+            enqueue_on_commit(task_render_certificate, certificate_id=certificate.pk)
     return certificate
-
-
-def _enqueue(task, **kwargs):
-    try:
-        task.delay(**kwargs)
-    except Exception:  # broker down: the sweep queues it again
-        logging.getLogger(__name__).warning("Broker unreachable for %s", task.name)
 
 
 def render_certificate(*, certificate: Certificate) -> Certificate:
