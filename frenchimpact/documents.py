@@ -1,10 +1,19 @@
 """The skeleton shared by the Celery tasks that render documents (deposit
-receipts, label certificates): idempotent, status kept on the row, retries
-on transient errors only, stale queued rows queued again."""
+receipts, label certificates, review and wave reports): idempotent, status
+kept on the row, retries on transient errors only, stale rows queued again.
+
+Exactly-once rendering rests on a claim: a task renders a row only after it
+has switched it, in one conditional UPDATE, from *queued* (or from a
+*rendering* whose lease has run out: its worker was killed) to *rendering*.
+Two deliveries of the same message, or a delivery and the sweep, cannot
+both win that UPDATE. The lease outlasts every task's hard time limit, so a
+live render is never taken over."""
 
 import datetime as dt
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .enums import DocumentStatus
@@ -12,15 +21,35 @@ from .enums import DocumentStatus
 TRANSIENT_ERRORS = (OSError, SoftTimeLimitExceeded)
 
 
-def render_once(task, *, model, pk, render, related=()) -> None:
-    """Run ``render(row)`` unless the row is gone or already rendered; keep
-    its status (rendering, then ready, queued for a retry, or failed)."""
-    row = model.objects.filter(pk=pk).select_related(*related).first()
-    if row is None or (row.status == DocumentStatus.READY and row.file):
-        return
-    model.objects.filter(pk=pk).update(
-        status=DocumentStatus.RENDERING, attempts=row.attempts + 1
+def lease() -> dt.timedelta:
+    """How long a render may hold its row before it is deemed dead."""
+    return dt.timedelta(seconds=settings.DOCUMENT_RENDER_LEASE)
+
+
+def claim(model, pk) -> bool:
+    """Take the row for rendering; False if it is ready, gone or held by a
+    live render."""
+    now = timezone.now()
+    return bool(
+        model.objects.filter(pk=pk)
+        .filter(
+            Q(status=DocumentStatus.QUEUED)
+            | Q(status=DocumentStatus.RENDERING, updated_at__lt=now - lease())
+        )
+        .update(
+            status=DocumentStatus.RENDERING,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
     )
+
+
+def render_once(task, *, model, pk, render, related=()) -> None:
+    """Run ``render(row)`` once the row is claimed; keep its status
+    (rendering, then ready, queued for a retry, or failed)."""
+    if not claim(model, pk):
+        return
+    row = model.objects.select_related(*related).get(pk=pk)
     try:
         render(row)
     except Exception as error:
@@ -30,17 +59,23 @@ def render_once(task, *, model, pk, render, related=()) -> None:
         model.objects.filter(pk=pk).update(
             status=DocumentStatus.FAILED if final else DocumentStatus.QUEUED,
             error=str(error)[:2000],
+            updated_at=timezone.now(),
         )
         raise
 
 
 def requeue_stale(*, model, task, argument: str, limit: int = 500) -> int:
-    """Queue again the rows left queued for a while (the broker was down)."""
-    stale = timezone.now() - dt.timedelta(minutes=2)
+    """Queue again the rows left queued for a while (the broker was down when
+    they were requested) and those whose render died with its worker."""
+    now = timezone.now()
+    forgotten = now - dt.timedelta(minutes=2)
     ids = list(
         model.objects.filter(
-            status=DocumentStatus.QUEUED, updated_at__lt=stale
-        ).values_list("pk", flat=True)[:limit]
+            Q(status=DocumentStatus.QUEUED, updated_at__lt=forgotten)
+            | Q(status=DocumentStatus.RENDERING, updated_at__lt=now - lease())
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
         task.delay(**{argument: pk})
@@ -63,4 +98,5 @@ def document_task(name: str, *, soft_time_limit: int = 60, time_limit: int = 90)
         soft_time_limit=soft_time_limit,
         time_limit=time_limit,
         acks_late=True,
+        reject_on_worker_lost=True,
     )

@@ -255,6 +255,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = TIME_ZONE
+# A document render that has held its row longer than this died with its
+# worker: the sweep queues it again. Longer than every task's time limit.
+DOCUMENT_RENDER_LEASE = env.int("DOCUMENT_RENDER_LEASE", default=300)
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "frenchimpact.flush_outbox", "schedule": 60.0},
     "sweep-receipts": {"task": "applications.sweep_receipts", "schedule": 120.0},

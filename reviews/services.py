@@ -16,7 +16,7 @@ from frenchimpact import audit
 from frenchimpact.mail import queue_email
 from territories import services as territory_services
 from territories.enums import LabelStatus
-from territories.models import Department, Label, Region, Territory
+from territories.models import Department, Label, Organisation, Region, Territory
 
 from .enums import ConflictStatus, Outcome, ReviewState
 from .models import Assignment, Decision, ExpertRequest, Message, Review, Score
@@ -367,6 +367,24 @@ def prepare_decision(
     return decision
 
 
+def _lead_organisation_for(candidacy: Candidacy) -> Organisation | None:
+    """The candidacy's lead organisation in the register: the one with the
+    same SIRET if it is known already, otherwise a new one."""
+    if not candidacy.lead_name:
+        return None
+    fields = {
+        "name": candidacy.lead_name,
+        "kind": candidacy.lead_kind,
+        "town": candidacy.lead_town,
+    }
+    if candidacy.lead_siret:
+        organisation, _created = Organisation.objects.get_or_create(
+            siret=candidacy.lead_siret, defaults=fields
+        )
+        return organisation
+    return Organisation.objects.create(**fields)
+
+
 def _territory_for(candidacy: Candidacy) -> Territory:
     if candidacy.territory_id:
         return candidacy.territory
@@ -384,6 +402,7 @@ def _territory_for(candidacy: Candidacy) -> Territory:
         epci_codes=candidacy.epci_codes,
         commune_codes=candidacy.commune_codes,
         description=candidacy.perimeter,
+        lead_organisation=_lead_organisation_for(candidacy),
     )
     territory.regions.set(Region.objects.filter(code__in=candidacy.region_codes))
     territory.departments.set(

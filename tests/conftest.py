@@ -71,93 +71,142 @@ def _forget_broker_connections(app):
     app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def celery_worker_process(settings, tmp_path):
-    """A real Celery worker, in its own process, on the configured broker
-    (the file-system broker by default, Redis in CI) and the test database."""
-    import os
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
+class WorkerStarter:
+    """Starts real Celery workers, one after another or side by side, in
+    their own process groups, on the configured broker (the file-system
+    broker by default, Redis in CI) and the test database."""
 
-    from django.db import connection
+    def __init__(self, settings, tmp_path):
+        import os
 
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        database_url = (
-            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    log = tmp_path / "worker.log"
-    from frenchimpact.celery import app
+        from django.db import connection
 
-    previous_options = app.conf.broker_transport_options
-    broker_env = {}
-    if app.conf.broker_url == "filesystem://":
-        # the file-system broker shares nothing with a developer's worker
-        folder = tmp_path / "broker"
-        for sub in ("queue", "processed", "control"):
-            (folder / sub).mkdir(parents=True)
-        broker_env["CELERY_BROKER_FOLDER"] = str(folder)
-        app.conf.broker_transport_options = {
-            "data_folder_in": str(folder / "queue"),
-            "data_folder_out": str(folder / "queue"),
-            "processed_folder": str(folder / "processed"),
-            "control_folder": str(folder / "control"),
-            "store_processed": False,
-        }
-    _forget_broker_connections(app)
-    env = {
-        **broker_env,
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "EMAIL_URL": "consolemail://",
-    }
-    root = Path(__file__).resolve().parents[1]
-    worker = subprocess.Popen(  # noqa: S603 - the project's own worker
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "frenchimpact",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--logfile",
-            str(log),
-            "--hostname",
-            f"test-{os.getpid()}@%h",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=root,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if log.exists() and "ready" in log.read_text():
-            break
-        if worker.poll() is not None:
-            raise RuntimeError(
-                f"worker died: {log.read_text() if log.exists() else ''}"
+        from frenchimpact.celery import app
+
+        self.app = app
+        self.tmp_path = tmp_path
+        self.processes = []
+        db = connection.settings_dict
+        if db["ENGINE"].endswith("sqlite3"):
+            database_url = f"sqlite:///{db['NAME']}"
+        else:
+            database_url = (
+                f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
             )
-        time.sleep(0.2)
-    else:
-        worker.kill()
+        self.previous_options = app.conf.broker_transport_options
+        broker_env = {}
+        if app.conf.broker_url == "filesystem://":
+            # the file-system broker shares nothing with a developer's worker
+            folder = tmp_path / "broker"
+            for sub in ("queue", "processed", "control"):
+                (folder / sub).mkdir(parents=True)
+            broker_env["CELERY_BROKER_FOLDER"] = str(folder)
+            app.conf.broker_transport_options = {
+                "data_folder_in": str(folder / "queue"),
+                "data_folder_out": str(folder / "queue"),
+                "processed_folder": str(folder / "processed"),
+                "control_folder": str(folder / "control"),
+                "store_processed": False,
+            }
+        _forget_broker_connections(app)
+        self.env = {
+            **broker_env,
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "EMAIL_URL": "consolemail://",
+        }
+        self.settings = settings
+
+    def start(self, *, pool="solo", concurrency=1):
+        import os
+        import subprocess
+        import sys
+        import time
+        from pathlib import Path
+
+        log = self.tmp_path / f"worker-{len(self.processes)}.log"
+        root = Path(__file__).resolve().parents[1]
+        worker = subprocess.Popen(  # noqa: S603 - the project's own worker
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "frenchimpact",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--logfile",
+                str(log),
+                "--hostname",
+                f"test-{os.getpid()}-{len(self.processes)}@%h",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=root,
+            env={
+                **self.env,
+                "DOCUMENT_RENDER_LEASE": str(self.settings.DOCUMENT_RENDER_LEASE),
+            },
+            start_new_session=True,
+        )
+        self.processes.append(worker)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if log.exists() and "ready" in log.read_text():
+                return worker
+            if worker.poll() is not None:
+                raise RuntimeError(
+                    f"worker died: {log.read_text() if log.exists() else ''}"
+                )
+            time.sleep(0.2)
+        self.kill(worker)
         raise RuntimeError("worker not ready after 60 s")
-    yield worker
-    app.conf.broker_transport_options = previous_options
-    _forget_broker_connections(app)
-    worker.terminate()
-    try:
+
+    @staticmethod
+    def kill(worker):
+        """SIGKILL the worker and its pool processes, as a crash would."""
+        import contextlib
+        import os
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+
+    def stop_all(self):
+        import os
+        import signal
+        import subprocess
+
+        for worker in self.processes:
+            if worker.poll() is not None:
+                continue
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill(worker)
+        self.app.conf.broker_transport_options = self.previous_options
+        _forget_broker_connections(self.app)
+
+
+@pytest.fixture
+def celery_workers(settings, tmp_path):
+    """Start real Celery workers with ``celery_workers.start()``."""
+    starter = WorkerStarter(settings, tmp_path)
+    yield starter
+    starter.stop_all()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real Celery worker (solo pool) for the test."""
+    return celery_workers.start()
