@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "applications",
     "challenges",
     "reviews",
+    "support",
 ]
 if DEBUG and not PRODUCTION:
     # runserver serves static files through whitenoise too, as in production

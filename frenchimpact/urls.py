@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("donnees-personnelles/", page("privacy"), name="privacy"),
     path("plan-du-site/", page("sitemap"), name="sitemap"),
     path("territoires/", include("territories.urls")),
+    path("accompagnement/", include("support.urls")),
+    path("defis/", include("challenges.urls")),
     path("compte/", include("accounts.urls")),
     path("labels/verifier/<str:code>/", territory_views.verify, name="verify_label"),
     path(

@@ -78,3 +78,16 @@ def public_territory(slug: str) -> Territory:
         )
     )
     return get_object_or_404(queryset, slug=slug)
+
+
+def territories_for_team(user) -> QuerySet[Territory]:
+    """The labelled territories whose team ``user`` belongs to: members of a
+    labelled candidacy of the territory."""
+    from applications.enums import CandidacyState
+
+    if not user.is_authenticated:
+        return Territory.objects.none()
+    return Territory.objects.filter(
+        candidacies__state=CandidacyState.LABELLED,
+        candidacies__memberships__user=user,
+    ).distinct()
