@@ -356,6 +356,8 @@ LEDONIEN_CHALLENGES = [
                         "indicator": "Personnes RQTH professionnalisées",
                         "unit": "personnes",
                         "baseline": 0,
+                        # set when the label was awarded
+                        "baseline_on": WAVE_1_DECISIONS,
                         "target": 25,
                         "deadline": dt.date(2021, 12, 31),
                     }
@@ -409,6 +411,43 @@ DEMO_ACCOUNTS = [
     ("instructeur@demo.frenchimpact.test", "Dominique", "Instructeur", "reviewer"),
     ("expert@demo.frenchimpact.test", "Alix", "Expert", "expert"),
     ("hcess@demo.frenchimpact.test", "Sacha", "Commission", "staff"),
+    ("ledonien@demo.frenchimpact.test", "Claude", "Clus'Ter Jura", "applicant"),
+]
+# the team of the Territoire Lédonien (lead of its wave-1 candidacy)
+LEDONIEN_TEAM_EMAIL = "ledonien@demo.frenchimpact.test"
+
+# Measures reported by the Lédonien team: (project, date, value, comment)
+LEDONIEN_PROGRESS = [
+    (
+        "SCICalliance",
+        dt.date(2019, 6, 30),
+        42,
+        "Premier recensement des personnes sans solution d'habitat adaptée.",
+    ),
+    (
+        "SCICalliance",
+        dt.date(2020, 6, 30),
+        27,
+        "Deux bâtiments réaffectés à l'habitat inclusif.",
+    ),
+    (
+        "Maison des parcours et de la Participation",
+        dt.date(2020, 9, 15),
+        1,
+        "Ouverture de la première Maison des parcours à Lons-le-Saunier.",
+    ),
+    (
+        "Entreprise adaptée (EA) agrobiologique",
+        dt.date(2019, 12, 31),
+        6,
+        "Six salariés en cuisine centrale et en logistique.",
+    ),
+    (
+        "Entreprise adaptée (EA) agrobiologique",
+        dt.date(2020, 12, 31),
+        11,
+        "Recrutements ralentis par la crise sanitaire.",
+    ),
 ]
 
 
@@ -429,7 +468,8 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
     from accounts.models import User
     from applications.enums import WaveStatus
     from applications.models import Call, Criterion, Wave
-    from challenges.models import Challenge, Objective, Project
+    from challenges.models import Challenge, Indicator, Objective, Project
+    from frenchimpact.text import fold
     from territories import services
     from territories.models import (
         Department,
@@ -555,7 +595,12 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
                 challenge, _ = Challenge.objects.update_or_create(
                     territory=territory,
                     title=title,
-                    defaults={"theme": theme, "description": text, "position": c_pos},
+                    defaults={
+                        "theme": theme,
+                        "description": text,
+                        "position": c_pos,
+                        "is_published": True,
+                    },
                 )
                 counts["challenges"] += 1
                 for p_pos, (name, kind, p_text, objectives) in enumerate(projects):
@@ -570,10 +615,19 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
                     )
                     counts["projects"] += 1
                     for o_pos, objective in enumerate(objectives):
+                        fields = dict(objective)
+                        indicator, _ = Indicator.objects.get_or_create(
+                            folded_name=fold(fields.pop("indicator")),
+                            defaults={
+                                "name": objective["indicator"],
+                                "unit": fields.pop("unit"),
+                            },
+                        )
+                        fields.pop("unit", None)
                         Objective.objects.update_or_create(
                             project=project,
                             position=o_pos,
-                            defaults=objective,
+                            defaults={**fields, "indicator": indicator},
                         )
                         counts["objectives"] += 1
         services.refresh_search_text(territory=territory)
@@ -590,4 +644,55 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
                     is_staff=role == "staff",
                 )
             counts["accounts"] += 1
+        counts["progress_reports"] = _ledonien_follow_up(wave)
     return counts
+
+
+def _ledonien_follow_up(wave) -> int:
+    """The Lédonien team (its labelled wave-1 candidacy), its measures and
+    the current year's reporting campaign. Returns the number of measures."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from applications.enums import CandidacyState, TeamRole
+    from applications.models import Candidacy, TeamMembership
+    from challenges.models import Objective, ProgressReport, ReportingCampaign
+    from territories.models import Territory
+
+    territory = Territory.objects.get(slug="territoire-ledonien")
+    team = User.objects.get(email=LEDONIEN_TEAM_EMAIL)
+    candidacy, _ = Candidacy.objects.update_or_create(
+        reference="TFI-V1-LEDON",
+        defaults={
+            "wave": wave,
+            "territory": territory,
+            "territory_name": territory.name,
+            "territory_kind": territory.kind,
+            "lead_name": LEDONIEN_LEAD["name"],
+            "state": CandidacyState.LABELLED,
+            "created_by": team,
+        },
+    )
+    TeamMembership.objects.get_or_create(
+        candidacy=candidacy, user=team, defaults={"role": TeamRole.LEAD}
+    )
+    count = 0
+    for project, on, value, comment in LEDONIEN_PROGRESS:
+        objective = Objective.objects.get(
+            project__challenge__territory=territory, project__name=project
+        )
+        ProgressReport.objects.update_or_create(
+            objective=objective,
+            reported_on=on,
+            defaults={"value": value, "comment": comment, "created_by": team},
+        )
+        count += 1
+    year = timezone.localdate().year
+    ReportingCampaign.objects.get_or_create(
+        year=year,
+        defaults={
+            "opens_on": dt.date(year, 1, 15),
+            "closes_on": dt.date(year, 12, 31),
+        },
+    )
+    return count

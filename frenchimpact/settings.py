@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600.0,
     },
     "expire-labels": {"task": "territories.expire_labels", "schedule": 6 * 3600.0},
+    "campaign-reminders": {
+        "task": "challenges.send_campaign_reminders",
+        "schedule": 6 * 3600.0,
+    },
     "deadline-reminders": {
         "task": "applications.send_deadline_reminders",
         "schedule": 3600.0,

@@ -101,5 +101,9 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def filter_theme(self, queryset, name, value):
         return queryset.filter(
-            Exists(Challenge.objects.filter(territory=OuterRef("pk"), theme=value))
+            Exists(
+                Challenge.objects.filter(
+                    territory=OuterRef("pk"), theme=value, is_published=True
+                )
+            )
         )

@@ -59,12 +59,16 @@ def map_markers(territories: QuerySet[Territory]) -> list[maps.Marker]:
 
 def public_territory(slug: str) -> Territory:
     """A labelled territory and everything its public page shows, or 404."""
-    objectives = Objective.objects.order_by("position", "pk")
+    objectives = Objective.objects.select_related("indicator").order_by(
+        "position", "pk"
+    )
     projects = Project.objects.order_by("position", "name").prefetch_related(
         Prefetch("objectives", queryset=objectives)
     )
-    challenges = Challenge.objects.order_by("position", "title").prefetch_related(
-        Prefetch("projects", queryset=projects)
+    challenges = (
+        Challenge.objects.filter(is_published=True)
+        .order_by("position", "title")
+        .prefetch_related(Prefetch("projects", queryset=projects))
     )
     queryset = (
         Territory.objects.labelled()

@@ -12,7 +12,8 @@ from accounts.models import User
 from applications.enums import WaveStatus
 from applications.models import Call, Wave
 from challenges.enums import StructureKind, Theme
-from challenges.models import Challenge, Objective, Project
+from challenges.models import Challenge, Indicator, Objective, Project
+from frenchimpact.text import fold
 from territories.enums import LabelStatus, OrganisationKind, TerritoryKind
 from territories.models import Department, Label, Organisation, Region, Territory
 
@@ -115,6 +116,7 @@ class ChallengeFactory(DjangoModelFactory):
     territory = factory.SubFactory(TerritoryFactory)
     title = factory.Sequence(lambda n: f"Défi {n}")
     theme = Theme.EMPLOI
+    is_published = True
 
     class Meta:
         model = Challenge
@@ -129,11 +131,21 @@ class ProjectFactory(DjangoModelFactory):
         model = Project
 
 
+class IndicatorFactory(DjangoModelFactory):
+    name = "Personnes professionnalisées"
+    unit = "personnes"
+
+    class Meta:
+        model = Indicator
+        django_get_or_create = ["folded_name"]
+
+    folded_name = factory.LazyAttribute(lambda o: fold(o.name))
+
+
 class ObjectiveFactory(DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     statement = "Professionnaliser des personnes"
-    indicator = "Personnes professionnalisées"
-    unit = "personnes"
+    indicator = factory.SubFactory(IndicatorFactory)
     baseline = 0
     target = 25
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     """Every row of the project's own models, as comparable tuples."""
     rows = {}
-    for label in ("accounts", "territories", "applications", "challenges"):
+    for label in ("accounts", "territories", "applications", "challenges", "support"):
         for model in apps.get_app_config(label).get_models():
             values = model.objects.order_by("pk").values()
             rows[model.__name__] = [
@@ -32,7 +32,8 @@ def test_load_demo_twice_leaves_the_same_rows():
     assert snapshot() == first
     assert len(first["Territory"]) == 20
     assert len(first["Label"]) == 20
-    assert len(first["User"]) == 4
+    assert len(first["User"]) == 5
+    assert len(first["ProgressReport"]) == 5
 
 
 def test_demo_holds_the_seed_facts(client):
