@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from frenchimpact.enums import DocumentStatus
 from frenchimpact.http import file_download
 from territories.enums import SupportAxis
+from territories.selectors import territories_for_team
 
 from . import sections, selectors, services
 from .forms import AttachmentForm, InvitationForm, MessageForm
@@ -91,6 +92,9 @@ def dashboard(request):
                 )
             ],
             "open_waves": list(selectors.open_waves()),
+            "labelled_territories": list(
+                territories_for_team(request.user).order_by("name")
+            ),
         },
     )
 

@@ -645,6 +645,9 @@ def _load_demo(*, with_accounts: bool) -> dict[str, int]:
                 )
             counts["accounts"] += 1
         counts["progress_reports"] = _ledonien_follow_up(wave)
+    from support.demo import load_demo_support
+
+    counts.update(load_demo_support())
     return counts
 
 

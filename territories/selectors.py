@@ -1,6 +1,6 @@
 """Reads of territories for the public pages."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -70,8 +70,15 @@ def public_territory(slug: str) -> Territory:
         .order_by("position", "title")
         .prefetch_related(Prefetch("projects", queryset=projects))
     )
+    from support.models import PlanVersion
+
     queryset = (
         Territory.objects.labelled()
+        .annotate(
+            has_public_plan=Exists(
+                PlanVersion.objects.filter(plan__territory=OuterRef("pk"))
+            )
+        )
         .select_related("lead_organisation")
         .prefetch_related(
             "regions",

@@ -39,6 +39,17 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in French: a request to an /en/ page leaves English
+    active in the thread, and URLs reversed afterwards would be English."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Unit tests run tasks in-process when their on-commit callbacks run;
     tests marked ``worker`` drive a real worker on the real broker."""

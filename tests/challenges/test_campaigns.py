@@ -144,5 +144,5 @@ def test_dashboard_queries_do_not_grow_with_reports(
     client.force_login(staff)
 
     # session, user, at-risk objectives, late plans, campaigns, completion x2
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("challenges:dashboard")).status_code == 200
