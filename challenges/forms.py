@@ -58,10 +58,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the date picker's, and typed by hand
+
+
 class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.input_formats = DATE_INPUT_FORMATS
 
 
 class ChallengeForm(FollowUpForm):
@@ -170,8 +176,12 @@ class ProgressReportForm(FollowUpForm):
 
 class CampaignForm(forms.Form):
     year = forms.IntegerField(label=_("Année"), min_value=2018, max_value=2100)
-    opens_on = forms.DateField(label=_("Ouverture"), widget=DateInput())
-    closes_on = forms.DateField(label=_("Clôture"), widget=DateInput())
+    opens_on = forms.DateField(
+        label=_("Ouverture"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS
+    )
+    closes_on = forms.DateField(
+        label=_("Clôture"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

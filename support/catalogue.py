@@ -22,7 +22,9 @@ class LeverOffer:
     description: Promise
 
 
-HCESS = _("Haut-Commissariat à l'économie sociale et solidaire")
+HCESS = _(
+    "Haut-Commissariat à l'économie sociale et solidaire et à l'innovation sociale"
+)
 
 OFFERS: dict[str, LeverOffer] = {
     offer.lever: offer

@@ -52,7 +52,7 @@ class ActionForm(_Form):
     owner_name = forms.CharField(
         label=_("Nom du porteur"),
         max_length=TITLE_MAX,
-        help_text=_("Par exemple : la structure porteuse, Bpifrance, la DIRECCTE…"),
+        help_text=_("Par exemple : la structure porteuse, Bpifrance, la DREETS…"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +93,7 @@ class MilestoneForm(_Form):
         label=_("Échéance"),
         help_text=_("Au format JJ/MM/AAAA."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
             "invalid": _("Saisissez une date valide, par exemple 31/12/2025."),
         },

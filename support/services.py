@@ -244,7 +244,7 @@ def send_back_plan(*, plan: SupportPlan, actor, comment: str) -> SupportPlan:
     """The High Commission sends a submitted plan back to the team, saying
     what to rework; the comment is added to the plan's discussion."""
     _require(actor, "territories.manage_follow_up", None)
-    comment = _clean_text(comment, label=_("Ce qui est à reprendre"))
+    comment = _clean_text(comment, label=_("Ce que l'équipe doit reprendre"))
     locked = _locked_plan(plan.pk)
     if locked.state != PlanState.SUBMITTED:
         raise SupportError(

@@ -131,7 +131,7 @@ def test_dashboard_flags_objectives_at_risk_and_completion(
     risks = page[page.index('id="risques"') : page.index('id="campagnes"')]
     assert "Objectif lent" in risks and "À risque" in risks
     assert objective.statement not in risks
-    assert "0 territoires sur 1" in page or "0 territoires sur" in page
+    assert "0 territoires sur 1 ont transmis leur suivi" in page
     assert territory.name in page[page.index('id="campagnes"') :]
 
 
