@@ -50,26 +50,30 @@ def register_applicant(*, email: str, password: str, first_name: str, last_name:
 
 
 @transaction.atomic
-def verify_email(*, token: str) -> User | None:
-    """Activate the account of a valid, unexpired link; None otherwise."""
+def verify_email(*, token: str) -> tuple[User | None, bool]:
+    """Activate the account of a valid, unexpired link. Returns the user (None
+    for an invalid link) and whether this very call activated the account:
+    only that first use may log the visitor in, so that a forwarded or
+    leaked link is no login key."""
     try:
         data = signing.loads(
             token, salt=SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
         )
     except signing.BadSignature:
-        return None
+        return None, False
     user = (
         User.objects.select_for_update()
         .filter(pk=data.get("id"), email=data.get("email"))
         .first()
     )
     if user is None:
-        return None
-    if not user.is_active and user.last_login is None:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        audit.record(actor=user, action="accounts.user.verified", obj=user)
-    return user
+        return None, False
+    if user.is_active or user.last_login is not None:
+        return user, False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(actor=user, action="accounts.user.verified", obj=user)
+    return user, True
 
 
 def resend_verification(*, email: str) -> None:

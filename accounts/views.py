@@ -35,10 +35,15 @@ def signup(request):
 
 @require_safe
 def verify(request, token):
-    user = services.verify_email(token=token)
+    user, activated = services.verify_email(token=token)
     if user is None:
         return render(request, "accounts/verify_invalid.html", status=400)
-    if not request.user.is_authenticated and user.is_active:
+    if not activated:
+        messages.info(request, _("Votre adresse était déjà confirmée."))
+        if request.user.is_authenticated:
+            return redirect("applications:dashboard")
+        return redirect("accounts:login")
+    if not request.user.is_authenticated:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Votre adresse est confirmée : bienvenue !"))
     return redirect("applications:dashboard")

@@ -69,6 +69,7 @@ class ChallengeInline(ReadOnlyInline):
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ["name", "kind", "size", "sha256", "uploaded_by", "created_at"]
+    readonly_fields = fields
 
 
 class ReceiptInline(ReadOnlyInline):

@@ -76,6 +76,13 @@ INSTALLED_APPS = [
     "challenges",
     "reviews",
     "support",
+    "django.contrib.sitemaps",
+    # not "rest_framework": its French catalogue would override Django's own
+    # messages (e-mail wording); the API has no template nor browsable page
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "opendata",
 ]
 if DEBUG and not PRODUCTION:
     # runserver serves static files through whitenoise too, as in production
@@ -276,6 +283,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "challenges.send_campaign_reminders",
         "schedule": 6 * 3600.0,
     },
+    # safety net of the on-commit rebuild (bulk updates send no signal):
+    # rebuilds only when the data changed
+    "rebuild-open-data": {"task": "opendata.rebuild", "schedule": 3600.0},
     "deadline-reminders": {
         "task": "applications.send_deadline_reminders",
         "schedule": 3600.0,
@@ -313,6 +323,57 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 RATELIMIT_VIEW = "frenchimpact.views.rate_limited"
+
+# --- Public API and open data -----------------------------------------------
+# requests per client address to the public API (DRF throttling counted in
+# CACHES["default"]); empty turns the limit off
+API_RATE = env.str("API_RATE", default="120/minute") or None
+REST_FRAMEWORK = {
+    # read-only and anonymous: no session, no CSRF, no user
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicApiThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API publique — Le French Impact, Territoires",
+    "DESCRIPTION": (
+        "Données publiques des territoires labellisés « Territoire French "
+        "Impact » : territoires, labels, vagues, défis, projets, objectifs et "
+        "avancement. Lecture seule, sans authentification, sous Licence "
+        "Ouverte / Open Licence 2.0."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.complete_schema",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "LabelStatusEnum": "territories.enums.LabelStatus",
+        "WaveStatusEnum": "applications.enums.WaveStatus",
+    },
+    # the schema reads the database (vocabularies): not at `check --deploy`,
+    # where there may be none; tests/api validate it instead
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# where the open-data files are kept in the default storage
+OPENDATA_FOLDER = env.str("OPENDATA_FOLDER", default="opendata")
 
 # --- Portal -----------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

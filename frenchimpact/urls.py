@@ -1,8 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from opendata import views as opendata_views
+from opendata.sitemaps import SITEMAPS
 from territories import views as territory_views
 
 from . import views
@@ -14,6 +17,15 @@ def page(template):
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # stable addresses, the same in every language
+    path("api/", include("api.urls")),
+    path("robots.txt", opendata_views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_xml",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -27,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("accompagnement/", include("support.urls")),
     path("defis/", include("challenges.urls")),
     path("compte/", include("accounts.urls")),
+    path("donnees-ouvertes/", include("opendata.urls")),
     path("labels/verifier/<str:code>/", territory_views.verify, name="verify_label"),
     path(
         "labels/verifier/<str:code>/certificat.pdf",
