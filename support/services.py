@@ -100,7 +100,7 @@ def _clean_text(value: str, *, label: str) -> str:
 
 def _locked_plan(plan_id: int) -> SupportPlan:
     return (
-        SupportPlan.objects.select_for_update()
+        SupportPlan.objects.select_for_update(of=("self",))
         .select_related("territory")
         .get(pk=plan_id)
     )
@@ -491,7 +491,7 @@ def set_milestone_status(
     in ``MILESTONE_TRANSITIONS``. Returns the milestone and whether it moved.
     """
     milestone = (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("action__plan__territory")
         .get(pk=milestone_id)
     )
@@ -606,7 +606,7 @@ def transition_barrier(
     """
     _require(actor, "support.manage_barriers", None)
     barrier = (
-        RegulatoryBarrier.objects.select_for_update()
+        RegulatoryBarrier.objects.select_for_update(of=("self",))
         .select_related("territory", "reporter")
         .get(pk=barrier_id)
     )
