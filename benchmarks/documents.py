@@ -30,6 +30,7 @@ import shutil
 import sys
 from pathlib import Path
 
+sys.stdout.reconfigure(line_buffering=True)  # progress shows through a pipe too
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
 sys.path.insert(0, str(ROOT))

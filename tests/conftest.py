@@ -82,6 +82,16 @@ def _forget_broker_connections(app):
     app.amqp._producer_pool = None
 
 
+def _use_queue(app, name):
+    """Send the tasks to queue ``name`` from now on (Celery caches the
+    queues and routes it derived from the previous default)."""
+    app.conf.task_default_queue = name
+    amqp = app.amqp
+    for cached in ("queues", "default_queue", "router"):
+        amqp.__dict__.pop(cached, None)
+    amqp._rtable = None
+
+
 class WorkerStarter:
     """Starts real Celery workers, one after another or side by side, in
     their own process groups, on the configured broker (the file-system
@@ -120,10 +130,18 @@ class WorkerStarter:
                 "control_folder": str(folder / "control"),
                 "store_processed": False,
             }
+        # a queue of this test's own: no other worker on the same broker (a
+        # developer's, a benchmark's, another test run's) takes its tasks
+        import uuid
+
+        self.previous_queue = app.conf.task_default_queue
+        queue = f"test-{uuid.uuid4().hex[:12]}"
+        _use_queue(app, queue)
         _forget_broker_connections(app)
         self.env = {
             **broker_env,
             **os.environ,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "EMAIL_URL": "consolemail://",
@@ -206,6 +224,7 @@ class WorkerStarter:
             except subprocess.TimeoutExpired:
                 self.kill(worker)
         self.app.conf.broker_transport_options = self.previous_options
+        _use_queue(self.app, self.previous_queue)
         _forget_broker_connections(self.app)
 
 
