@@ -49,6 +49,7 @@ lint: deps
 
 bench: setup
 	$(PY) benchmarks/directory.py
+	$(PY) benchmarks/documents.py
 
 clean:
 	rm -rf $(VENV) node_modules var
