@@ -1101,8 +1101,9 @@ def notes(results) -> list[str]:
         )
     ms = c["median"]["project"]
     found.append(
-        f"CPU bound: one certificate takes {ms:.0f} ms in-process (WeasyPrint "
-        f"layout for the most part), so {WORKER_CONCURRENCY} pool processes on "
+        f"CPU bound: one certificate takes {ms:.0f} ms in-process "
+        f"({c['median']['render_pdf']:.0f} ms of it in `render_pdf`, i.e. "
+        f"WeasyPrint), so {WORKER_CONCURRENCY} pool processes on "
         f"{WORKER_CONCURRENCY} free cores would top out near "
         f"{WORKER_CONCURRENCY * 1000 / ms:.0f} certificates/s; reaching "
         f"{TARGETS['rate']:.0f}/s needs about "
@@ -1204,6 +1205,8 @@ def write_markdown(rows, results):
 
 
 def main():
+    # a SIGTERM (or a Ctrl-C) still runs the finally that stops the worker
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_postgres_database()
     call_command("migrate", verbosity=0)
     print(
