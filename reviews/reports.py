@@ -173,7 +173,8 @@ def render_review_report(*, report: ReviewReport) -> ReviewReport:
         )
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.status = DocumentStatus.READY
-        locked.save(update_fields=["file", "sha256", "status", "updated_at"])
+        locked.error = ""  # a retry that succeeded leaves no stale error
+        locked.save(update_fields=["file", "sha256", "status", "error", "updated_at"])
     return locked
 
 
@@ -277,5 +278,6 @@ def render_wave_report(*, report):
         )
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.status = DocumentStatus.READY
-        locked.save(update_fields=["file", "sha256", "status", "updated_at"])
+        locked.error = ""  # a retry that succeeded leaves no stale error
+        locked.save(update_fields=["file", "sha256", "status", "error", "updated_at"])
     return locked
