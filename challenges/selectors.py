@@ -15,7 +15,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -287,40 +286,38 @@ class CampaignCompletion:
         return round(100 * self.submitted / self.expected) if self.expected else 100
 
 
-def campaign_completion(campaign: ReportingCampaign) -> CampaignCompletion:
-    """Which labelled territories with objectives have sent their follow-up
-    for the campaign (two queries)."""
-    expected = list(
-        Territory.objects.labelled()
-        .filter(challenges__projects__objectives__isnull=False)
-        .distinct()
-        .order_by("name")
-        .only("name", "slug")
-    )
-    done = set(
-        CampaignSubmission.objects.filter(campaign=campaign).values_list(
-            "territory_id", flat=True
-        )
-    )
-    return CampaignCompletion(
-        campaign=campaign,
-        expected=len(expected),
-        submitted=sum(t.pk in done for t in expected),
-        missing=[t for t in expected if t.pk not in done],
-    )
-
-
-def territories_to_remind(campaign: ReportingCampaign) -> QuerySet[Territory]:
+def _reporting_territories() -> QuerySet[Territory]:
+    """The labelled territories that have objectives to report on."""
     return (
         Territory.objects.labelled()
         .filter(challenges__projects__objectives__isnull=False)
-        .exclude(campaign_submissions__campaign=campaign)
         .distinct()
     )
 
 
-def campaigns() -> QuerySet[ReportingCampaign]:
-    return ReportingCampaign.objects.annotate(
-        submission_count=Count("submissions", distinct=True),
-        report_count=Count("reports", distinct=True, filter=Q(reports__isnull=False)),
-    ).order_by("-year")
+def campaign_completions(limit: int = 5) -> list[CampaignCompletion]:
+    """The latest campaigns and which reporting territories have sent their
+    follow-up for each (three queries, whatever the number of campaigns)."""
+    campaigns = list(ReportingCampaign.objects.order_by("-year")[:limit])
+    expected = list(_reporting_territories().order_by("name").only("name", "slug"))
+    done = set(
+        CampaignSubmission.objects.filter(campaign__in=campaigns).values_list(
+            "campaign_id", "territory_id"
+        )
+    )
+    completions = []
+    for campaign in campaigns:
+        missing = [t for t in expected if (campaign.pk, t.pk) not in done]
+        completions.append(
+            CampaignCompletion(
+                campaign=campaign,
+                expected=len(expected),
+                submitted=len(expected) - len(missing),
+                missing=missing,
+            )
+        )
+    return completions
+
+
+def territories_to_remind(campaign: ReportingCampaign) -> QuerySet[Territory]:
+    return _reporting_territories().exclude(campaign_submissions__campaign=campaign)

@@ -378,14 +378,13 @@ def dashboard(request):
                 )
                 return redirect("challenges:dashboard")
         status = 400
-    campaigns = [selectors.campaign_completion(c) for c in selectors.campaigns()[:5]]
     return render(
         request,
         "challenges/dashboard.html",
         {
             "at_risk": selectors.objectives_at_risk(),
             "plans_late": _plans_behind_schedule(),
-            "completions": campaigns,
+            "completions": selectors.campaign_completions(),
             "form": form,
         },
         status=status,

@@ -143,6 +143,7 @@ def test_dashboard_queries_do_not_grow_with_reports(
         report(objective, dt.date(2024, 2, 1) + dt.timedelta(days=day), day)
     client.force_login(staff)
 
-    # session, user, at-risk objectives, late plans, campaigns, completion x2
+    # session, user, at-risk objectives, late plans, campaigns, territories,
+    # submissions
     with django_assert_num_queries(7):
         assert client.get(reverse("challenges:dashboard")).status_code == 200
