@@ -411,4 +411,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools log every font subset at INFO: one line per
+    # glyph table of every certificate in the worker's log
+    "loggers": {
+        name: {"level": env.str("PDF_LOG_LEVEL", default="WARNING")}
+        for name in ("weasyprint", "fontTools")
+    },
 }

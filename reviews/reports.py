@@ -184,11 +184,26 @@ def render_review_report(*, report: ReviewReport) -> ReviewReport:
 def wave_report_context(wave) -> dict:
     from territories import geography
     from territories.enums import TerritoryKind
+    from territories.models import Territory
 
     from .selectors import ranking
 
     criteria, rows = ranking(wave)
     regions = geography.regions()
+    # région codes of the territories of the candidacies that carry none of
+    # their own (imported or admin-made data), in one query for all of them
+    missing = {
+        row["candidacy"].territory_id
+        for row in rows
+        if not row["candidacy"].region_codes and row["candidacy"].territory_id
+    }
+    territory_regions: dict[int, list[str]] = {}
+    if missing:
+        through = Territory.regions.through
+        for territory_id, code in through.objects.filter(
+            territory_id__in=missing
+        ).values_list("territory_id", "region__code"):
+            territory_regions.setdefault(territory_id, []).append(code)
     by_region: dict[str, dict] = {}
     by_kind: dict[str, dict] = {}
     for row in rows:
@@ -197,10 +212,8 @@ def wave_report_context(wave) -> dict:
         labelled = bool(
             decision and decision.outcome != "reject" and decision.published_at
         )
-        codes = candidacy.region_codes or (
-            [r.code for r in candidacy.territory.regions.all()]
-            if candidacy.territory_id
-            else []
+        codes = candidacy.region_codes or territory_regions.get(
+            candidacy.territory_id, []
         )
         for key, bucket in [
             *[(regions[c].name if c in regions else c, by_region) for c in codes],

@@ -131,3 +131,37 @@ def test_wave_report_ranks_candidacies_with_statistics(
     assert "Pays / PETR" in text  # and by kind of territory
     client.force_login(candidacy_under_review().created_by)
     assert client.get(reverse("reviews:wave_report", args=[wave.pk])).status_code == 403
+
+
+def test_wave_report_context_queries_do_not_grow_with_candidacies():
+    """Candidacies without région codes of their own (imported or made in the
+    admin) take their territory's régions, fetched once for all of them."""
+    from applications.models import Candidacy
+    from tests.factories import TerritoryFactory, wave_with_grid
+
+    def wave_of(size):
+        wave = wave_with_grid()
+        for _ in range(size):
+            candidacy = candidacy_under_review(wave)
+            Candidacy.objects.filter(pk=candidacy.pk).update(
+                region_codes=[], territory=TerritoryFactory()
+            )
+        return wave
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small, large = wave_of(1), wave_of(4)
+
+    with CaptureQueriesContext(connection) as small_queries:
+        small_context = reports.wave_report_context(small)
+    with CaptureQueriesContext(connection) as large_queries:
+        large_context = reports.wave_report_context(large)
+
+    assert len(large_queries) == len(small_queries)
+    # the territory's région (Bourgogne-Franche-Comté, from the Jura) is used
+    assert [name for name, _ in large_context["by_region"]] == [
+        "Bourgogne-Franche-Comté"
+    ]
+    assert large_context["by_region"][0][1]["count"] == 4
+    assert small_context["by_region"][0][1]["count"] == 1
