@@ -109,3 +109,48 @@ class OutboxPasswordResetForm(PasswordResetForm):
                     "user": context["user"],
                 },
             )
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code à usage unique"),
+        max_length=20,
+        help_text=_(
+            "Les 6 chiffres affichés par votre application d'authentification, "
+            "ou l'un de vos codes de secours (8 chiffres)."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit() or len(code) not in (6, 8):
+            raise forms.ValidationError(
+                _("Saisissez 6 chiffres, ou un code de secours de 8 chiffres.")
+            )
+        return code
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = form_helper()
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mot de passe incorrect."))
+        return password

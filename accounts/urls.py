@@ -11,6 +11,13 @@ urlpatterns = [
     path("confirmer-a-nouveau/", views.resend, name="resend"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("double-authentification/", views.otp_verify, name="otp_verify"),
+    path("double-authentification/activer/", views.otp_setup, name="otp_setup"),
+    path("mon-compte/", views.account, name="account"),
+    path(
+        "mon-compte/mes-donnees.json", views.personal_data_export, name="personal_data"
+    ),
+    path("mon-compte/supprimer/", views.delete_account, name="delete_account"),
     path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/envoye/",

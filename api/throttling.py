@@ -20,3 +20,16 @@ class PublicApiThrottle(AnonRateThrottle):
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        # the API knows no user: every client is counted by its address
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
+
+
+def allow_from_cache(request) -> bool:
+    """Count an answer from the public page cache (frenchimpact.public_cache),
+    which comes before the view and its throttle."""
+    return PublicApiThrottle().allow_request(request, None)

@@ -13,6 +13,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import api_view, schema
 from rest_framework.response import Response
 
+from frenchimpact.public_cache import public_page
+
 from . import filters, selectors, serializers
 from .exceptions import BadQuery
 
@@ -82,7 +84,18 @@ class StrictQueryMixin:
             )
 
 
-class PublicViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+class PublicCacheMixin:
+    """Anonymous answers come from the public page cache (they all are);
+    the rate limit still counts the answers from the cache."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return public_page(
+            super().as_view(*args, **kwargs), gate="api.throttling.allow_from_cache"
+        )
+
+
+class PublicViewSet(PublicCacheMixin, StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
@@ -105,7 +118,12 @@ class LabelViewSet(PublicViewSet):
     lookup_value_regex = "[A-Za-z0-9_-]+"
 
 
-class WaveViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class WaveViewSet(
+    PublicCacheMixin,
+    StrictQueryMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Waves of labelling of the call, with their number of active labels."""
 
     queryset = selectors.api_waves()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.enums import Theme
 from frenchimpact.enums import DocumentStatus
-from frenchimpact.models import TimeStampedModel
+from frenchimpact.models import ScannedFileMixin, TimeStampedModel
 from territories.enums import OrganisationKind, TerritoryKind
 from territories.validators import validate_siret
 
@@ -367,7 +367,7 @@ def attachment_path(instance, filename):
     return f"candidacies/{instance.candidacy_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(TimeStampedModel):
+class Attachment(ScannedFileMixin, TimeStampedModel):
     candidacy = models.ForeignKey(
         Candidacy, on_delete=models.CASCADE, related_name="attachments"
     )
@@ -381,6 +381,10 @@ class Attachment(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    SCANNED_FILE_FIELD = "file"
+    SCANNED_NAME_FIELD = "name"
+    SCANNED_UPLOADER_FIELD = "uploaded_by"
 
     class Meta:
         verbose_name = _("pièce jointe")

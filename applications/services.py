@@ -12,7 +12,7 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frenchimpact import audit
+from frenchimpact import audit, scanning
 from frenchimpact.mail import queue_email
 from frenchimpact.queue import enqueue_on_commit
 
@@ -262,6 +262,7 @@ def add_attachment(
     )
     attachment.file.save(checked.safe_name, uploaded_file, save=False)
     attachment.save()
+    scanning.request_scan(attachment)
     audit.record(
         actor=user,
         action="applications.candidacy.attachment_added",
@@ -278,7 +279,8 @@ def delete_attachment(*, attachment: Attachment, user) -> None:
     name, stored = attachment.name, attachment.file.name
     attachment.delete()
     storage = attachment.file.storage
-    transaction.on_commit(lambda: storage.delete(stored))
+    if stored:  # an infected file is already gone
+        transaction.on_commit(lambda: storage.delete(stored))
     audit.record(
         actor=user,
         action="applications.candidacy.attachment_deleted",

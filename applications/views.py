@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from frenchimpact import scanning
 from frenchimpact.enums import DocumentStatus
 from frenchimpact.http import file_download
+from frenchimpact.public_cache import public_page
 from territories.enums import SupportAxis
 from territories.selectors import territories_for_team
 
@@ -67,6 +69,7 @@ def _pending_input(request):
 
 
 @require_safe
+@public_page
 def call(request):
     return render(
         request,
@@ -364,6 +367,8 @@ def upload(request, pk):
 def download_attachment(request, pk, attachment_pk):
     candidacy = selectors.candidacy_for_user(request.user, pk)
     attachment = get_object_or_404(candidacy.attachments, pk=attachment_pk)
+    if (blocked := scanning.blocked_response(request, attachment)) is not None:
+        return blocked
     return file_download(
         attachment.file, filename=attachment.name, content_type=attachment.content_type
     )

@@ -15,8 +15,9 @@ class ObjectiveInline(admin.TabularInline):
 
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
-    list_display = ["title", "territory", "theme"]
-    list_filter = ["theme"]
+    list_display = ["title", "territory", "theme", "is_published"]
+    list_filter = ["theme", "is_published"]
+    list_select_related = ["territory"]
     search_fields = ["title", "territory__name"]
     inlines = [ProjectInline]
 
@@ -24,6 +25,7 @@ class ChallengeAdmin(admin.ModelAdmin):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "challenge", "structure_kind"]
-    list_filter = ["structure_kind"]
-    search_fields = ["name"]
+    list_filter = ["structure_kind", "challenge__theme"]
+    list_select_related = ["challenge"]
+    search_fields = ["name", "challenge__title", "challenge__territory__name"]
     inlines = [ObjectiveInline]

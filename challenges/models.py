@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from frenchimpact.models import TimeStampedModel
+from frenchimpact.models import ScannedFileMixin, TimeStampedModel
 from frenchimpact.text import fold
 
 from .enums import NON_ADDITIVE_UNITS, CampaignStatus, StructureKind, Theme
@@ -172,7 +172,7 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.objective_id}/{uuid.uuid4().hex}.{instance.kind}"
 
 
-class ProgressReport(TimeStampedModel):
+class ProgressReport(ScannedFileMixin, TimeStampedModel):
     """A measure of an objective's indicator at a date, with its evidence."""
 
     objective = models.ForeignKey(
@@ -201,6 +201,10 @@ class ProgressReport(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    SCANNED_FILE_FIELD = "evidence"
+    SCANNED_NAME_FIELD = "evidence_name"
+    SCANNED_UPLOADER_FIELD = "created_by"
 
     class Meta:
         verbose_name = _("point d'avancement")

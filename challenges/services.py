@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from applications import uploads
 from applications.enums import CandidacyState
-from frenchimpact import audit
+from frenchimpact import audit, scanning
 from frenchimpact.mail import queue_email
 from frenchimpact.text import fold
 
@@ -192,6 +192,8 @@ def record_progress(
         raise ValidationError(
             {"reported_on": _("Une mesure existe déjà à cette date.")}
         ) from None
+    if checked:
+        scanning.request_scan(report)
     audit.record(
         actor=user,
         action="challenges.progress.recorded",

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from frenchimpact import scanning
 from frenchimpact.http import file_download
+from frenchimpact.public_cache import public_page
 
 from . import charts, selectors, services
 from .filters import ChallengeFilter
@@ -30,6 +32,7 @@ from .models import ReportingCampaign
 
 
 @require_safe
+@public_page
 def challenge_list(request):
     filterset = ChallengeFilter(
         request.GET or None, queryset=selectors.challenge_list()
@@ -63,6 +66,7 @@ def _with_charts(objectives, *, reports=False):
 
 
 @require_safe
+@public_page
 def challenge(request, pk):
     challenge = selectors.public_challenge(pk)
     for project in challenge.projects.all():
@@ -85,6 +89,7 @@ def challenge(request, pk):
 
 
 @require_safe
+@public_page
 def project(request, pk):
     project = selectors.public_project(pk)
     _with_charts(project.objectives.all(), reports=True)
@@ -315,6 +320,8 @@ def evidence(request, pk):
     report = selectors.team_report(request.user, pk)
     if not report.evidence:
         raise Http404(_("Cette mesure n'a pas de justificatif."))
+    if (blocked := scanning.blocked_response(request, report)) is not None:
+        return blocked
     return file_download(
         report.evidence, filename=report.evidence_name, content_type=report.content_type
     )

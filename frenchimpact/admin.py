@@ -1,10 +1,24 @@
 from django.contrib import admin
 
-from .models import AuditEntry, OutboundEmail
+from .models import AuditEntry, LedgerEntry, OutboundEmail
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by the services (audit trail, ledger,
+    frozen versions): shown, never added, edited or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is appended to, never edited."""
 
     list_display = [
@@ -17,17 +31,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "to_state",
     ]
     list_filter = ["action", "content_type"]
+    list_select_related = ["actor", "content_type"]
     search_fields = ["action", "comment", "actor__email"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    """Read-only: the ledger is appended to by the services, never edited."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["sequence", "created_at", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["action", "object_id", "hash"]
+    readonly_fields = [
+        "sequence",
+        "created_at",
+        "action",
+        "object_type",
+        "object_id",
+        "payload",
+        "actor",
+        "previous_hash",
+        "hash",
+    ]
 
 
 @admin.register(OutboundEmail)

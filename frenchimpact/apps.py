@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FrenchImpactConfig(AppConfig):
     name = "frenchimpact"
     verbose_name = _("Le French Impact")
+
+    def ready(self):
+        from . import checks, public_cache  # noqa: F401 - checks registers its checks
+
+        public_cache.connect_signals()

@@ -24,8 +24,13 @@ def record(
     comment: str = "",
     data: dict | None = None,
 ) -> AuditEntry:
-    """Append an entry, e.g. ``applications.candidacy.submitted``."""
-    return AuditEntry.objects.create(
+    """Append an entry, e.g. ``applications.candidacy.submitted``.
+
+    Labels and decisions (:func:`frenchimpact.ledger.is_ledgered`) are also
+    chained into the append-only ledger, in the same transaction."""
+    from . import ledger
+
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
@@ -35,6 +40,19 @@ def record(
         comment=comment or "",
         data=_mask(data),
     )
+    if ledger.is_ledgered(action):
+        ledger.append(
+            action=action,
+            obj=obj,
+            actor=actor,
+            payload={
+                "from_state": from_state or "",
+                "to_state": to_state or "",
+                "comment": comment or "",
+                "data": _mask(data),
+            },
+        )
+    return entry
 
 
 def entries_for(obj):

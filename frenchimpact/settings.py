@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "csp",
     "axes",
+    # second factor of staff, reviewers and experts (TOTP and backup codes)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "frenchimpact",
     "accounts",
     "territories",
@@ -83,6 +87,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "opendata",
+    "stats",
 ]
 if DEBUG and not PRODUCTION:
     # runserver serves static files through whitenoise too, as in production
@@ -91,12 +96,19 @@ if DEBUG and not PRODUCTION:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # anonymous public pages from the cache, before everything else
+    # (frenchimpact/public_cache.py; off unless PUBLIC_CACHE_SECONDS)
+    "frenchimpact.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): has this session passed the second factor
+    "django_otp.middleware.OTPMiddleware",
+    # second factor and idle expiry of the privileged sessions
+    "accounts.middleware.PrivilegedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # turns django-ratelimit's refusals into 429 pages (RATELIMIT_VIEW)
@@ -180,6 +192,14 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# staff, reviewers and experts log in with a second factor (TOTP); off by
+# default in local development only, so that the demo accounts stay usable
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "Le French Impact — Territoires"
+# a privileged session ends after this many seconds without a request
+PRIVILEGED_SESSION_IDLE_SECONDS = env.int(
+    "PRIVILEGED_SESSION_IDLE_SECONDS", default=30 * 60
+)
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -272,6 +292,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # worker: the sweep queues it again. Longer than every task's time limit.
 DOCUMENT_RENDER_LEASE = env.int("DOCUMENT_RENDER_LEASE", default=300)
 CELERY_BEAT_SCHEDULE = {
+    # antivirus scans lost or failed, and older files never scanned
+    "sweep-scans": {"task": "frenchimpact.sweep_scans", "schedule": 600.0},
+    # retention periods of personal data (accounts/personal_data.py)
+    "enforce-retention": {
+        "task": "accounts.enforce_retention",
+        "schedule": 24 * 3600.0,
+    },
     "flush-outbox": {"task": "frenchimpact.flush_outbox", "schedule": 60.0},
     "sweep-receipts": {"task": "applications.sweep_receipts", "schedule": 120.0},
     "sweep-reports": {"task": "reviews.sweep_reports", "schedule": 120.0},
@@ -383,9 +410,34 @@ OPENDATA_FOLDER = env.str("OPENDATA_FOLDER", default="opendata")
 # --- Portal -----------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=10)
+# antivirus of every uploaded file (frenchimpact/antivirus.py): ClamAV's
+# clamd by default; NoScanner (marks files « non analysé ») only in local
+# development, where no clamd runs
+ANTIVIRUS_BACKEND = env.str(
+    "ANTIVIRUS_BACKEND",
+    default="frenchimpact.antivirus.NoScanner"
+    if DEBUG and not PRODUCTION
+    else "frenchimpact.antivirus.ClamdScanner",
+)
+CLAMD_HOST = env.str("CLAMD_HOST", default="127.0.0.1")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+# retention of personal data, in days (docs/rgpd.md, the record of processing)
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int(
+    "RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30
+)
+RETENTION_OUTBOX_DAYS = env.int("RETENTION_OUTBOX_DAYS", default=90)
+RETENTION_CLOSED_ATTACHMENTS_DAYS = env.int(
+    "RETENTION_CLOSED_ATTACHMENTS_DAYS", default=2 * 365
+)
+RETENTION_LOGIN_LOG_DAYS = env.int("RETENTION_LOGIN_LOG_DAYS", default=180)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=12)
+# anonymous public pages kept in the cache (frenchimpact/public_cache.py),
+# at most this many seconds; 0 turns the cache off (the development default:
+# the local-memory cache is not shared with the Celery worker)
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600 if PRODUCTION else 0)
 # the territory the home page puts forward (an editorial choice); without
 # it, the most recently labelled one
 HOME_FEATURED_TERRITORY = env.str(

@@ -65,3 +65,34 @@ def task_flush_outbox() -> int:
     for email_id in ids:
         dispatch(email_id)
     return len(ids)
+
+
+@shared_task(
+    name="frenchimpact.scan_file",
+    bind=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def task_scan_file(self, *, model: str, pk: int) -> str | None:
+    """Antivirus scan of one uploaded file; a verdict already given is kept.
+    A scanner out of reach is tried again (capped backoff); then the row
+    stays in error and the sweep tries later."""
+    from .antivirus import ScanError
+    from .scanning import scan_file
+
+    try:
+        return scan_file(model=model, pk=pk)
+    except ScanError as error:
+        if self.request.is_eager:
+            return "error"  # run in-process: the sweep tries again later
+        raise self.retry(
+            exc=error, countdown=min(30 * 2**self.request.retries, 900)
+        ) from error
+
+
+@shared_task(name="frenchimpact.sweep_scans", soft_time_limit=120, time_limit=180)
+def task_sweep_scans() -> int:
+    from .scanning import sweep
+
+    return sweep()

@@ -9,10 +9,11 @@ from opendata.sitemaps import SITEMAPS
 from territories import views as territory_views
 
 from . import views
+from .public_cache import public_page
 
 
 def page(template):
-    return TemplateView.as_view(template_name=f"pages/{template}.html")
+    return public_page(TemplateView.as_view(template_name=f"pages/{template}.html"))
 
 
 urlpatterns = [
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("defis/", include("challenges.urls")),
     path("compte/", include("accounts.urls")),
     path("donnees-ouvertes/", include("opendata.urls")),
+    path("statistiques/", include("stats.urls")),
     path("labels/verifier/<str:code>/", territory_views.verify, name="verify_label"),
     path(
         "labels/verifier/<str:code>/certificat.pdf",

@@ -1,18 +1,22 @@
 """The portal's editorial pages and error pages."""
 
+import sys
+
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
 from applications.models import Call
+from frenchimpact.public_cache import public_page
 from territories import selectors
 from territories.models import Territory
 
 
 @require_safe
+@public_page
 def home(request):
     territories = selectors.directory_territories()
     return render(
@@ -39,6 +43,11 @@ def permission_denied(request, exception):
 
 def server_error(request):
     # no request context here: the error may come from a context processor
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # the database is unreachable (restarting): a 503 that says to retry
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 

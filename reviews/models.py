@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import TEXT_MAX, Candidacy, Criterion
 from frenchimpact.enums import DocumentStatus
-from frenchimpact.models import TimeStampedModel
+from frenchimpact.models import ScannedFileMixin, TimeStampedModel
 
 from .enums import ConflictStatus, Outcome, Recommendation, ReviewState
 
@@ -162,7 +162,7 @@ def expert_attachment_path(instance, filename):
     return f"expert-opinions/{instance.candidacy_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class ExpertRequest(TimeStampedModel):
+class ExpertRequest(ScannedFileMixin, TimeStampedModel):
     """A question put to an expert (AVISE) on a candidacy; the answer is
     confidential to the High Commission."""
 
@@ -186,6 +186,10 @@ class ExpertRequest(TimeStampedModel):
     attachment_name = models.CharField(max_length=255, blank=True)
     answered_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True)
+
+    SCANNED_FILE_FIELD = "attachment"
+    SCANNED_NAME_FIELD = "attachment_name"
+    SCANNED_UPLOADER_FIELD = "expert"
 
     class Meta:
         verbose_name = _("demande d'avis d'expert")

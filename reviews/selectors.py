@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from applications.models import Candidacy, Criterion
 
-from .enums import ConflictStatus, ReviewState
+from .enums import ConflictStatus, Recommendation, ReviewState
 from .models import Assignment, Review, Score
 from .scoring import scores_of
 
@@ -88,3 +88,74 @@ def candidacy_for_review(pk) -> Candidacy:
         )
         .get(pk=pk)
     )
+
+
+# --- staff exports ------------------------------------------------------------
+
+
+def wave_export(wave):
+    """The candidacies of a wave with their scores and decisions, for the
+    staff's export: the ranking's rows (five queries whatever their number)
+    with the count of each recommendation of the submitted reviews."""
+    criteria, rows = ranking(wave, order="reference")
+    for row in rows:
+        counts = dict.fromkeys(Recommendation.values, 0)
+        for review in submitted_reviews(row["candidacy"]):
+            if review.recommendation in counts:
+                counts[review.recommendation] += 1
+        row["recommendations"] = counts
+        row["decision"] = getattr(row["candidacy"], "decision", None)
+    return criteria, rows
+
+
+def reviewer_workload(wave):
+    """Per reviewer of a wave: assignments, reviews submitted and pending,
+    conflicts declared and the mean of their weighted totals (out of 100).
+
+    Three queries whatever the number of reviewers: criteria, assignments
+    (with reviewers and reviews), scores.
+    """
+    criteria = list(Criterion.objects.filter(wave=wave).order_by("position"))
+    assignments = (
+        Assignment.objects.filter(candidacy__wave=wave)
+        .select_related("reviewer", "review")
+        .prefetch_related(
+            Prefetch("review__scores", queryset=Score.objects.order_by("criterion_id"))
+        )
+        .order_by("reviewer__last_name", "reviewer__email", "pk")
+    )
+    people: dict[int, dict] = {}
+    for assignment in assignments:
+        row = people.setdefault(
+            assignment.reviewer_id,
+            {
+                "reviewer": assignment.reviewer,
+                "assignments": 0,
+                "submitted": 0,
+                "pending": 0,
+                "conflicts": 0,
+                "totals": [],
+            },
+        )
+        row["assignments"] += 1
+        if assignment.conflict_status == ConflictStatus.CONFLICT:
+            row["conflicts"] += 1
+            continue
+        review = getattr(assignment, "review", None)
+        if review is not None and review.state == ReviewState.SUBMITTED:
+            row["submitted"] += 1
+            figures = scores_of([review], criteria)
+            row["totals"] += figures.totals
+        else:
+            row["pending"] += 1
+    for row in people.values():
+        totals = row.pop("totals")
+        row["mean"] = round(sum(totals) / len(totals), 1) if totals else None
+    return list(people.values())
+
+
+def candidacy_audit(candidacy):
+    """The audit entries of a candidacy, oldest first, with their authors."""
+    from frenchimpact.audit import entries_for
+
+    return entries_for(candidacy).order_by("created_at", "pk")

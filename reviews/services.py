@@ -12,7 +12,7 @@ from accounts.models import User
 from applications.enums import CandidacyState, WaveStatus
 from applications.models import Candidacy, Wave
 from applications.services import CandidacyError, transition
-from frenchimpact import audit
+from frenchimpact import audit, scanning
 from frenchimpact.mail import queue_email
 from territories import services as territory_services
 from territories.enums import LabelStatus
@@ -579,6 +579,8 @@ def answer_expert_opinion(
     request.answer = answer.strip()
     request.answered_at = timezone.now()
     request.save()
+    if uploaded_file is not None:
+        scanning.request_scan(request)
     audit.record(
         actor=user, action="reviews.expert_opinion.answered", obj=request.candidacy
     )

@@ -18,6 +18,21 @@ urlpatterns = [
         name="wave_certificates",
     ),
     path("instruction/candidatures/<int:pk>/", views.candidacy, name="candidacy"),
+    path(
+        "instruction/vagues/<int:wave_pk>/candidatures.<str:fmt>",
+        views.wave_export,
+        name="wave_export",
+    ),
+    path(
+        "instruction/vagues/<int:wave_pk>/instructeurs.<str:fmt>",
+        views.wave_reviewers_export,
+        name="wave_reviewers_export",
+    ),
+    path(
+        "instruction/candidatures/<int:pk>/journal.<str:fmt>",
+        views.candidacy_audit_export,
+        name="candidacy_audit_export",
+    ),
     path("instruction/mes-dossiers/", views.my_assignments, name="my_assignments"),
     path("instruction/affectations/<int:pk>/", views.assignment, name="assignment"),
     path("avis/", views.expert_requests, name="expert_requests"),

@@ -19,13 +19,14 @@ from applications import selectors as application_selectors
 from applications.enums import CandidacyState
 from applications.forms import MessageForm
 from applications.models import Candidacy, Wave
+from frenchimpact import scanning, tabular
 from frenchimpact.enums import DocumentStatus
 from frenchimpact.http import file_download
 from territories import services as territory_services
 from territories.models import Label
 
 from . import reports, selectors, services
-from .enums import ConflictStatus, ReviewState
+from .enums import ConflictStatus, Recommendation, ReviewState
 from .forms import (
     AssignForm,
     AutoAssignForm,
@@ -582,6 +583,8 @@ def expert_attachment(request, pk):
     expert_request = get_object_or_404(ExpertRequest, pk=pk)
     if not expert_request.attachment:
         raise Http404
+    if (blocked := scanning.blocked_response(request, expert_request)) is not None:
+        return blocked
     return file_download(
         expert_request.attachment, filename=expert_request.attachment_name
     )
@@ -643,3 +646,127 @@ def team_message(request, pk):
     else:
         messages.error(request, _("Le message est vide ou trop long."))
     return redirect(reverse("applications:detail", args=[pk]) + "#messages")
+
+
+# --- Staff exports (CSV and XLSX) -----------------------------------------------
+
+
+def _export_format(fmt):
+    if fmt not in tabular.FORMATS:
+        raise Http404
+    return fmt
+
+
+@require_safe
+@staff_required
+def wave_export(request, wave_pk, fmt):
+    """A wave's candidacies with their scores and decisions."""
+    fmt = _export_format(fmt)
+    wave = get_object_or_404(Wave, pk=wave_pk)
+    criteria, rows = selectors.wave_export(wave)
+    header = [
+        _("Référence"),
+        _("Territoire"),
+        _("Structure porteuse"),
+        _("État"),
+        _("Déposée le"),
+        *[_("%(criterion)s (moyenne)") % {"criterion": c.title} for c in criteria],
+        _("Note globale /100"),
+        _("Rapports remis"),
+        *[
+            _("Recommandations « %(label)s »") % {"label": label}
+            for label in Recommendation.labels
+        ],
+        _("Décision"),
+        _("Décision publiée le"),
+    ]
+    lines = []
+    for row in rows:
+        candidacy, figures, decision = row["candidacy"], row["figures"], row["decision"]
+        lines.append(
+            [
+                candidacy.reference,
+                candidacy.display_name,
+                candidacy.lead_name,
+                candidacy.get_state_display(),
+                candidacy.submitted_at,
+                *[figures.criterion_mean(c.pk) for c in criteria],
+                figures.mean,
+                figures.count,
+                *[row["recommendations"][value] for value in Recommendation.values],
+                decision.get_outcome_display() if decision else "",
+                decision.published_at if decision else None,
+            ]
+        )
+    return tabular.table_response(
+        header=header,
+        rows=lines,
+        filename=f"candidatures-vague-{wave.number}",
+        fmt=fmt,
+    )
+
+
+@require_safe
+@staff_required
+def wave_reviewers_export(request, wave_pk, fmt):
+    """The reviews of a wave, per reviewer."""
+    fmt = _export_format(fmt)
+    wave = get_object_or_404(Wave, pk=wave_pk)
+    rows = selectors.reviewer_workload(wave)
+    return tabular.table_response(
+        header=[
+            _("Instructeur"),
+            _("Courriel"),
+            _("Affectations"),
+            _("Rapports remis"),
+            _("Rapports en attente"),
+            _("Conflits d'intérêts déclarés"),
+            _("Note moyenne /100"),
+        ],
+        rows=[
+            [
+                row["reviewer"].get_full_name(),
+                row["reviewer"].email,
+                row["assignments"],
+                row["submitted"],
+                row["pending"],
+                row["conflicts"],
+                row["mean"],
+            ]
+            for row in rows
+        ],
+        filename=f"instructeurs-vague-{wave.number}",
+        fmt=fmt,
+    )
+
+
+@require_safe
+@staff_required
+def candidacy_audit_export(request, pk, fmt):
+    """The audit trail of a candidacy."""
+    fmt = _export_format(fmt)
+    candidacy = get_object_or_404(Candidacy, pk=pk)
+    states = dict(CandidacyState.choices)
+    return tabular.table_response(
+        header=[
+            _("Date"),
+            _("Auteur"),
+            _("Action"),
+            _("État de départ"),
+            _("État d'arrivée"),
+            _("Commentaire"),
+        ],
+        rows=[
+            [
+                entry.created_at,
+                entry.actor.email if entry.actor else "",
+                entry.action,
+                states.get(entry.from_state, entry.from_state),
+                states.get(entry.to_state, entry.to_state),
+                entry.comment,
+            ]
+            for entry in selectors.candidacy_audit(candidacy)
+        ],
+        filename=f"journal-{candidacy.reference}",
+        fmt=fmt,
+    )

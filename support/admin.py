@@ -6,6 +6,8 @@ versions, comments, audit): the admin shows, the portal's pages act.
 
 from django.contrib import admin
 
+from frenchimpact.admin import ReadOnlyAdmin
+
 from .models import (
     Action,
     Comment,
@@ -70,19 +72,10 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ReadOnlyAdmin):
     list_display = ["plan", "number", "validated_by", "validated_at"]
     search_fields = ["plan__territory__name"]
     readonly_fields = ["plan", "number", "snapshot", "validated_by", "validated_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)

@@ -54,6 +54,10 @@ class ActionForm(_Form):
         max_length=TITLE_MAX,
         help_text=_("Par exemple : la structure porteuse, Bpifrance, la DREETS…"),
     )
+    # the version of the action the form was read from (optimistic locking)
+    edited_from = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, required_notice=True, **kwargs)
@@ -61,6 +65,7 @@ class ActionForm(_Form):
     @classmethod
     def initial_for(cls, action) -> dict:
         return {
+            "edited_from": action.updated_at.isoformat() if action.updated_at else "",
             "axis": action.axis,
             "lever": action.lever,
             "title": action.title,

@@ -50,6 +50,20 @@ class SupportError(Exception):
         self.message = message
 
 
+class EditConflict(SupportError):
+    """Someone saved the object since the form was read: nothing is written;
+    ``current`` is what is saved now."""
+
+    def __init__(self, message: str, *, current):
+        super().__init__(message)
+        self.current = current
+
+
+def edit_token(obj) -> str:
+    """The version a form starts from (its last save), sent back on save."""
+    return obj.updated_at.isoformat() if obj.updated_at else ""
+
+
 def _staff_emails() -> list[str]:
     return list(
         User.objects.filter(role=Role.STAFF, is_active=True).values_list(
@@ -399,10 +413,24 @@ def update_action(
     owner_name: str,
     lever: str = "",
     description: str = "",
+    edited_from: str = "",
 ) -> Action:
+    """Change an action; ``edited_from`` is the :func:`edit_token` the form
+    was read with: if someone saved the action since, :class:`EditConflict`
+    and nothing is written (optimistic locking, checked under the row lock)."""
     plan = _plan_for_edit(plan_id=action.plan_id, actor=actor)
     _check_action_fields(axis=axis, lever=lever, owner_kind=owner_kind)
     action = Action.objects.select_for_update().get(pk=action.pk, plan=plan)
+    if edited_from and edited_from != edit_token(action):
+        raise EditConflict(
+            _(
+                "Quelqu'un d'autre a modifié cette action pendant que vous la "
+                "modifiiez : rien n'a été enregistré. Sa version est affichée "
+                "ci-dessous ; vos saisies sont conservées dans le formulaire, "
+                "vérifiez-les puis enregistrez de nouveau."
+            ),
+            current=action,
+        )
     action.axis = axis
     action.lever = lever
     action.title = _clean_text(title, label=_("Intitulé"))

@@ -262,13 +262,14 @@ def _refuse_if_locked(request, plan) -> bool:
     return False
 
 
-def _action_form_page(request, plan, form, action=None, status=200):
+def _action_form_page(request, plan, form, action=None, status=200, current=None):
     return render(
         request,
         "support/action_form.html",
         {
             "plan": plan,
             "action": action,
+            "current": current,  # someone else's version, on an edit conflict
             "form": form,
             "breadcrumb_links": _plan_links(plan),
             "reopens": plan.state == PlanState.VALIDATED,
@@ -290,10 +291,9 @@ def action_add(request, pk):
         )
     form = ActionForm(request.POST)
     if form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "edited_from"}
         try:
-            action = services.add_action(
-                plan=plan, actor=request.user, **form.cleaned_data
-            )
+            action = services.add_action(plan=plan, actor=request.user, **fields)
         except services.SupportError as error:
             form.add_error(None, error.message)
         else:
@@ -318,6 +318,14 @@ def action_edit(request, pk):
         try:
             services.update_action(
                 action=action, actor=request.user, **form.cleaned_data
+            )
+        except services.EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            # saving again from here overwrites, knowingly, the other version
+            form.data = form.data.copy()
+            form.data["edited_from"] = services.edit_token(conflict.current)
+            return _action_form_page(
+                request, plan, form, action, status=409, current=conflict.current
             )
         except services.SupportError as error:
             form.add_error(None, error.message)

@@ -1,7 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from frenchimpact.enums import DocumentStatus
+from frenchimpact.imports import ImportAdminMixin
 
 from . import services
 from .models import Department, Label, Organisation, PriorityArea, Region, Territory
+from .resources import OrganisationResource, TerritoryResource
 
 
 class PriorityAreaInline(admin.TabularInline):
@@ -16,9 +22,13 @@ class LabelInline(admin.TabularInline):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "lead_organisation"]
+class TerritoryAdmin(ImportAdminMixin, admin.ModelAdmin):
+    """Territories; « Importer » loads many from a CSV or XLSX file."""
+
+    import_resource_class = TerritoryResource
+    list_display = ["name", "kind", "lead_organisation", "updated_at"]
     list_filter = ["kind", "regions"]
+    list_select_related = ["lead_organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["lead_organisation", "regions", "departments"]
@@ -30,7 +40,10 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportAdminMixin, admin.ModelAdmin):
+    """Organisations; « Importer » loads many from a CSV or XLSX file."""
+
+    import_resource_class = OrganisationResource
     list_display = ["name", "kind", "siret", "town"]
     list_filter = ["kind"]
     search_fields = ["name", "siret", "town"]
@@ -38,10 +51,42 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
-    list_display = ["number", "territory", "wave", "awarded_on", "status"]
+    list_display = [
+        "number",
+        "territory",
+        "wave",
+        "awarded_on",
+        "valid_until",
+        "status",
+    ]
     list_filter = ["status", "wave"]
+    list_select_related = ["territory", "wave"]
     search_fields = ["number", "territory__name"]
+    date_hierarchy = "awarded_on"
     readonly_fields = ["verification_code"]
+    actions = ["generate_certificates"]
+
+    @admin.action(
+        description=gettext_lazy("Produire le certificat des labels choisis"),
+        permissions=["change"],
+    )
+    def generate_certificates(self, request, queryset):
+        """Queue each label's certificate through the service (one already
+        rendered from the same inputs is not rendered again)."""
+        for label in queryset.select_related("territory__lead_organisation", "wave"):
+            certificate = services.request_certificate(label=label)
+            if certificate.status == DocumentStatus.READY:
+                messages.info(
+                    request,
+                    _("%(label)s : le certificat est déjà à jour.")
+                    % {"label": label.number},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(label)s : le certificat est en production.")
+                    % {"label": label.number},
+                )
 
 
 @admin.register(Region)

@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from frenchimpact.enums import DocumentStatus
 from frenchimpact.http import file_download
+from frenchimpact.public_cache import public_page
 
 from . import geography, maps, selectors, services
 from .filters import DirectoryFilter
@@ -22,6 +23,7 @@ from .models import Label
 
 
 @require_safe
+@public_page
 def directory(request):
     filterset = DirectoryFilter(
         request.GET or None, queryset=selectors.directory_territories()
@@ -49,6 +51,7 @@ def directory(request):
 
 
 @require_safe
+@public_page
 def detail(request, slug):
     territory = selectors.public_territory(slug)
     return render(
@@ -86,6 +89,7 @@ def _map_etag(request):
 
 
 @require_safe
+@public_page  # compressed once (gzip, Brotli), kept with its cache lifetime
 @cache_control(public=True, max_age=86400)
 @etag(_map_etag)
 def base_map(request):
@@ -110,6 +114,9 @@ def _verified_label(code):
 
 
 @require_safe
+# a known code's page comes from the cache before the rate limit, which is
+# there against guessing codes (an unknown code is a 404, never cached)
+@public_page
 @ratelimit(key="ip", rate="60/m", block=True)
 def verify(request, code):
     label = _verified_label(code)

@@ -39,6 +39,19 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _security_defaults(settings):
+    """The tests log in with ``force_login``: the second factor is off unless
+    a test turns it on (tests/accounts/test_second_factor.py), so is the idle
+    expiry of privileged sessions (its saves would count in the pinned query
+    counts; tests/accounts/test_privileged_session.py), and uploads
+    get an immediate « clean » verdict unless a test sets another antivirus
+    (tests/security/test_antivirus.py)."""
+    settings.TWO_FACTOR_REQUIRED = False
+    settings.PRIVILEGED_SESSION_IDLE_SECONDS = 0
+    settings.ANTIVIRUS_BACKEND = "tests.antivirus.CleanScanner"
+
+
+@pytest.fixture(autouse=True)
 def _french_first():
     """Each test starts in French: a request to an /en/ page leaves English
     active in the thread, and URLs reversed afterwards would be English."""

@@ -119,3 +119,40 @@ def test_twenty_parallel_measures_on_one_day_keep_one():
     assert len(saved) == 1 and len(refused) == CALLS - 1
     assert "existe déjà" in " ".join(refused[0].messages)
     assert ProgressReport.objects.filter(objective=objective).count() == 1
+
+
+def test_twenty_parallel_saves_of_one_section_version_keep_one():
+    """Twenty people save the same section from the same version at once:
+    one save wins, nineteen are refused as conflicts, nothing is mixed."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from applications.models import Candidacy
+
+    candidacy = candidacy_for()
+    lead = candidacy.created_by
+    url = reverse("applications:section", args=[candidacy.pk, "gouvernance"])
+    counter = iter(range(CALLS))
+
+    def save():
+        n = next(counter)
+        client = Client()
+        client.force_login(lead)
+        response = client.post(
+            url,
+            {"version": 0, "governance": f"Version {n}", "resources": f"Moyens {n}"},
+        )
+        return response.status_code, n
+
+    results = in_parallel(save)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    statuses = sorted(status for status, _n in results)
+    assert statuses == [302] + [409] * (CALLS - 1)
+    winner = next(n for status, n in results if status == 302)
+    saved = Candidacy.objects.get(pk=candidacy.pk)
+    assert (saved.governance, saved.resources) == (
+        f"Version {winner}",
+        f"Moyens {winner}",
+    )
+    assert saved.version_of("gouvernance") == 1

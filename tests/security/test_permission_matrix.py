@@ -168,7 +168,55 @@ def _file(name, content=PDF):
 URLS: dict[str, Url] = {
     # the portal's pages
     "healthz": Url(PUBLIC),
+    # the second factor of the people working inside the review (issue 8):
+    # applicants have none (404); a privileged person without a device is
+    # sent from the prompt to the enrolment
+    "accounts:otp_verify": Url(
+        _only(set(), others=NOT_FOUND)
+        | dict.fromkeys(
+            (
+                REVIEWER_A,
+                REVIEWER_OTHER,
+                REVIEWER_CONFLICT,
+                EXPERT_A,
+                EXPERT_OTHER,
+                STAFF,
+            ),
+            REDIRECT,
+        )
+    ),
+    "accounts:otp_setup": Url(
+        _only(
+            {
+                REVIEWER_A,
+                REVIEWER_OTHER,
+                REVIEWER_CONFLICT,
+                EXPERT_A,
+                EXPERT_OTHER,
+                STAFF,
+            },
+            others=NOT_FOUND,
+        )
+    ),
+    # one's own account, personal data (JSON) and deletion (password asked)
+    "accounts:account": Url(LOGIN_ANY),
+    "accounts:personal_data": Url(LOGIN_ANY),
+    "accounts:delete_account": Url(LOGIN_ANY),
     "home": Url(PUBLIC),
+    # statistics (public figures; the High Commission's) and staff exports
+    "stats:public": Url(PUBLIC),
+    "stats:staff": Url(STAFF_ONLY),
+    "reviews:wave_export": Url(
+        STAFF_ONLY,
+        kwargs=lambda w: {"wave_pk": w.wave.pk, "fmt": "csv"},
+        marker=M("reference under review"),
+    ),
+    "reviews:wave_reviewers_export": Url(
+        STAFF_ONLY, kwargs=lambda w: {"wave_pk": w.wave.pk, "fmt": "csv"}
+    ),
+    "reviews:candidacy_audit_export": Url(
+        STAFF_ONLY, kwargs=lambda w: {"pk": w.review.pk, "fmt": "csv"}
+    ),
     "programme": Url(PUBLIC),
     "manifesto": Url(PUBLIC),
     "accessibility": Url(PUBLIC),
@@ -1167,7 +1215,9 @@ def _admin_sample():
         for pattern in model_admin.urls:
             name = pattern.name or ""
             if name and name.rsplit("_", 1)[-1] not in standard:
-                sample.append((f"admin:{name}", [obj.pk]))
+                # a model's own page (the import page) may take no object
+                args = [obj.pk] if pattern.pattern.converters else []
+                sample.append((f"admin:{name}", args))
     return sample
 
 
