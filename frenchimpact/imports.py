@@ -26,6 +26,14 @@ from django.utils.translation import gettext_lazy
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+#: an XLSX file is a ZIP: what it may inflate to, in all and per compressed
+#: byte, before openpyxl is let near it (a decompression bomb is refused on
+#: the sizes its entries declare; zipfile never inflates an entry beyond them)
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+XLSX_MAX_ENTRIES = 1000
+XLSX_MAX_RATIO = 100
+#: lines read from a sheet before giving up (empty lines included)
+XLSX_MAX_LINES = 2 * MAX_ROWS
 
 
 class ImportFileError(Exception):
@@ -120,9 +128,33 @@ def _read_csv(content: bytes) -> Table:
     return _table(rows)
 
 
+def _check_xlsx_archive(content: bytes) -> None:
+    unreadable = ImportFileError(_("Ce fichier n'est pas un classeur XLSX lisible."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise unreadable from error
+    total = sum(info.file_size for info in infos)
+    if (
+        len(infos) > XLSX_MAX_ENTRIES
+        or total > XLSX_MAX_UNCOMPRESSED
+        or total > XLSX_MAX_RATIO * max(len(content), 1)
+    ):
+        raise ImportFileError(
+            _(
+                "Ce classeur se décompresse en plus de %(max)d Mo : il n'est pas "
+                "lu. Enregistrez les seules colonnes à importer dans un nouveau "
+                "fichier."
+            )
+            % {"max": XLSX_MAX_UNCOMPRESSED // 1024 // 1024}
+        )
+
+
 def _read_xlsx(content: bytes) -> Table:
     from openpyxl import load_workbook
 
+    _check_xlsx_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
@@ -131,7 +163,14 @@ def _read_xlsx(content: bytes) -> Table:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > XLSX_MAX_LINES:
+                raise ImportFileError(
+                    _("Le fichier dépasse %(max)d lignes : découpez-le.")
+                    % {"max": MAX_ROWS}
+                )
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise ImportFileError(
             _("Ce fichier n'est pas un classeur XLSX lisible.")
