@@ -11,10 +11,12 @@ from django.db import transaction
 from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frenchimpact import audit, scanning
 from frenchimpact.mail import queue_email
 from frenchimpact.queue import enqueue_on_commit
+from frenchimpact.states import StateMachine
 
 from . import sections, uploads
 from .enums import TRANSITIONS, CandidacyState, TeamRole
@@ -27,6 +29,17 @@ class CandidacyError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+CANDIDACY_STATES = StateMachine(
+    action="applications.candidacy",
+    states=CandidacyState,
+    transitions=TRANSITIONS,
+    refusal=gettext_lazy(
+        "Une candidature « %(from)s » ne peut pas passer à « %(to)s »."
+    ),
+    error=CandidacyError,
+)
 
 
 @dataclass
@@ -59,28 +72,8 @@ def transition(
     Callers that do more in the same change wrap it in their own transaction.
     """
     candidacy = _locked(candidacy_id)
-    from_state = candidacy.state
-    if from_state == to_state:
-        return candidacy, False
-    if to_state not in TRANSITIONS[from_state]:
-        raise CandidacyError(
-            _("Une candidature « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {
-                "from": CandidacyState(from_state).label,
-                "to": CandidacyState(to_state).label,
-            }
-        )
-    candidacy.state = to_state
-    candidacy.save(update_fields=["state", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=f"applications.candidacy.{to_state}",
-        obj=candidacy,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-    )
-    return candidacy, True
+    moved = CANDIDACY_STATES.move(candidacy, to_state, actor=actor, comment=comment)
+    return candidacy, moved
 
 
 # --- Creation and team --------------------------------------------------------

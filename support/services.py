@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
 from accounts.models import User
 from applications.enums import CandidacyState
 from frenchimpact import audit
 from frenchimpact.mail import queue_email
+from frenchimpact.states import StateMachine
 from territories.enums import SupportAxis
 from territories.models import Territory
 
@@ -48,6 +50,32 @@ class SupportError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+PLAN_STATES = StateMachine(
+    action="support.plan",
+    states=PlanState,
+    transitions=PLAN_TRANSITIONS,
+    refusal=gettext_lazy("Un plan « %(from)s » ne peut pas passer à « %(to)s »."),
+    error=SupportError,
+)
+MILESTONE_STATES = StateMachine(
+    action="support.milestone",
+    states=MilestoneStatus,
+    transitions=MILESTONE_TRANSITIONS,
+    refusal=gettext_lazy("Un jalon « %(from)s » ne peut pas passer à « %(to)s »."),
+    error=SupportError,
+    field="status",
+)
+BARRIER_STATES = StateMachine(
+    action="support.barrier",
+    states=BarrierState,
+    transitions=BARRIER_TRANSITIONS,
+    refusal=gettext_lazy(
+        "Un signalement « %(from)s » ne peut pas passer à « %(to)s »."
+    ),
+    error=SupportError,
+)
 
 
 class EditConflict(SupportError):
@@ -168,43 +196,30 @@ def transition_plan(
     entry. Returns the plan and whether it moved.
     """
     plan = _locked_plan(plan_id)
-    from_state = plan.state
-    if from_state == to_state:
-        return plan, False
-    if to_state not in PLAN_TRANSITIONS[from_state]:
-        raise SupportError(
-            _("Un plan « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {
-                "from": PlanState(from_state).label,
-                "to": PlanState(to_state).label,
-            }
-        )
-    if to_state == PlanState.VALIDATED:
-        PlanVersion.objects.create(
-            plan=plan,
-            number=plan.version,
-            snapshot=plan_snapshot(plan),
-            validated_by=actor
-            if actor is not None and actor.is_authenticated
-            else None,
-            validated_at=timezone.now(),
-        )
-    fields = ["state", "updated_at"]
-    if from_state == PlanState.VALIDATED and to_state == PlanState.DRAFT:
-        plan.version += 1
-        fields.append("version")
-    plan.state = to_state
-    plan.save(update_fields=fields)
-    audit.record(
+
+    def freeze_or_reopen(from_state):
+        if to_state == PlanState.VALIDATED:
+            PlanVersion.objects.create(
+                plan=plan,
+                number=plan.version,
+                snapshot=plan_snapshot(plan),
+                validated_by=_user_or_none(actor),
+                validated_at=timezone.now(),
+            )
+        if from_state == PlanState.VALIDATED and to_state == PlanState.DRAFT:
+            plan.version += 1
+            return ["version"]
+        return []
+
+    moved = PLAN_STATES.move(
+        plan,
+        to_state,
         actor=actor,
-        action=f"support.plan.{to_state}",
-        obj=plan,
-        from_state=from_state,
-        to_state=to_state,
+        before_save=freeze_or_reopen,
         comment=comment,
-        data={"version": plan.version},
+        data=lambda: {"version": plan.version},
     )
-    return plan, True
+    return plan, moved
 
 
 @transaction.atomic
@@ -527,28 +542,10 @@ def set_milestone_status(
     _require(actor, "support.view_plan", plan)
     if to_status not in MilestoneStatus.values:
         raise SupportError(_("Choisissez un des statuts proposés."))
-    from_status = milestone.status
-    if from_status == to_status:
-        return milestone, False
-    if to_status not in MILESTONE_TRANSITIONS[from_status]:
-        raise SupportError(
-            _("Un jalon « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {
-                "from": MilestoneStatus(from_status).label,
-                "to": MilestoneStatus(to_status).label,
-            }
-        )
-    milestone.status = to_status
-    milestone.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=f"support.milestone.{to_status}",
-        obj=milestone,
-        from_state=from_status,
-        to_state=to_status,
-        data={"plan": plan.pk},
+    moved = MILESTONE_STATES.move(
+        milestone, to_status, actor=actor, data={"plan": plan.pk}
     )
-    return milestone, True
+    return milestone, moved
 
 
 @transaction.atomic
@@ -638,19 +635,10 @@ def transition_barrier(
         .select_related("territory", "reporter")
         .get(pk=barrier_id)
     )
-    from_state = barrier.state
-    if from_state == to_state:
-        return barrier, False
-    if to_state not in BARRIER_TRANSITIONS[from_state]:
-        raise SupportError(
-            _("Un signalement « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {
-                "from": BarrierState(from_state).label,
-                "to": BarrierState(to_state).label,
-            }
-        )
-    fields = ["state", "updated_at"]
-    if to_state in RESPONSE_STATES:
+
+    def record_response(from_state):
+        if to_state not in RESPONSE_STATES:
+            return []
         barrier.response = _clean_text(
             response,
             label=_("Motif")
@@ -659,17 +647,17 @@ def transition_barrier(
         )
         barrier.responded_at = timezone.now()
         barrier.responded_by = _user_or_none(actor)
-        fields += ["response", "responded_at", "responded_by"]
-    barrier.state = to_state
-    barrier.save(update_fields=fields)
-    audit.record(
+        return ["response", "responded_at", "responded_by"]
+
+    moved = BARRIER_STATES.move(
+        barrier,
+        to_state,
         actor=actor,
-        action=f"support.barrier.{to_state}",
-        obj=barrier,
-        from_state=from_state,
-        to_state=to_state,
-        comment=barrier.response if to_state in RESPONSE_STATES else "",
+        before_save=record_response,
+        comment=lambda: barrier.response if to_state in RESPONSE_STATES else "",
     )
+    if not moved:
+        return barrier, False
     if to_state in RESPONSE_STATES and barrier.reporter and barrier.reporter.is_active:
         queue_email(
             to=[barrier.reporter.email],
