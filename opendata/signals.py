@@ -7,6 +7,7 @@ data did not change).
 """
 
 import threading
+import time
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -36,7 +37,7 @@ _pending = threading.local()
 def _queue_rebuild() -> None:
     from .tasks import task_rebuild_open_data
 
-    enqueue(task_rebuild_open_data)
+    enqueue(task_rebuild_open_data, requested_at=time.time())
 
 
 def queue_rebuild_on_commit() -> None:

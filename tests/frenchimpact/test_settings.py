@@ -18,7 +18,10 @@ PRODUCTION = {
 
 
 def manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # the variables a production profile sets, and the one the browser
+    # journeys set for their own module, which check --deploy refuses
+    unwanted = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(  # noqa: S603 - the project's own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -17,10 +17,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls
-# the tests make between two clicks are synchronous and safe there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS_DIR = Path(
@@ -44,8 +40,27 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def _async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in the test thread while the
+    browser is open; the ORM calls the tests make between two clicks are
+    synchronous and safe there. Allowed only while a journey module runs:
+    the variable must not reach other tests or the subprocesses they start
+    (``check --deploy`` refuses it)."""
+    key = "DJANGO_ALLOW_ASYNC_UNSAFE"
+    previous = os.environ.get(key)
+    os.environ[key] = "true"
+    yield
+    if previous is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed):
+    """One browser per journey module, closed (with Playwright's event loop)
+    before the tests that follow."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
