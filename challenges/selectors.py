@@ -29,6 +29,7 @@ from .enums import CampaignStatus
 from .models import (
     CampaignSubmission,
     Challenge,
+    Indicator,
     Objective,
     ProgressReport,
     Project,
@@ -261,17 +262,104 @@ def open_campaign() -> ReportingCampaign | None:
 # --- staff -----------------------------------------------------------------
 
 
+# what the staff's dashboard shows of an objective at risk, read as plain
+# values with its standing's inputs (no model built for the others)
+_AT_RISK_COLUMNS = (
+    "pk",
+    "statement",
+    "target",
+    "deadline",
+    "baseline",
+    "baseline_on",
+    "indicator_id",
+    "indicator__name",
+    "indicator__unit",
+    "project_id",
+    "project__name",
+    "project__challenge_id",
+    "project__challenge__territory_id",
+    "project__challenge__territory__name",
+    "project__challenge__territory__slug",
+    "latest_value",
+    "latest_on",
+    "first_value",
+    "first_on",
+)
+
+
 def objectives_at_risk(today=None) -> list[Objective]:
     """Objectives of labelled territories projected to miss their target, or
-    whose deadline has passed without reaching it (one query)."""
+    whose deadline has passed without reaching it (one query).
+
+    The standing of every objective is computed from plain values (its
+    target, deadline, baseline and its first and latest measures, as
+    subqueries); only the alarming ones become objects, with their project,
+    challenge, territory and indicator.
+    """
     today = today or timezone.localdate()
-    objectives = with_progress(
+    # one report per objective and day (``report_one_per_day``): the date
+    # alone orders them, which lets the database read only its index
+    reports = ProgressReport.objects.filter(objective=OuterRef("pk"))
+    latest = reports.order_by("-reported_on")
+    first = reports.order_by("reported_on")
+    rows = (
         Objective.objects.filter(
             project__challenge__territory__in=Territory.objects.labelled(),
             deadline__isnull=False,
-        ).select_related("project__challenge__territory")
-    ).order_by("deadline", "pk")
-    return [o for o in attach_standings(objectives, today) if o.standing.is_alarming]
+        )
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_on=Subquery(latest.values("reported_on")[:1]),
+            first_value=Subquery(first.values("value")[:1]),
+            first_on=Subquery(first.values("reported_on")[:1]),
+        )
+        .order_by("deadline", "pk")
+        .values(*_AT_RISK_COLUMNS)
+    )
+    at_risk = []
+    for row in rows:
+        found = standing(
+            target=row["target"],
+            deadline=row["deadline"],
+            baseline=row["baseline"],
+            baseline_on=row["baseline_on"],
+            latest=row["latest_value"],
+            latest_on=row["latest_on"],
+            first=row["first_value"],
+            first_on=row["first_on"],
+            today=today,
+        )
+        if not found.is_alarming:
+            continue
+        territory = Territory(
+            pk=row["project__challenge__territory_id"],
+            name=row["project__challenge__territory__name"],
+            slug=row["project__challenge__territory__slug"],
+        )
+        challenge = Challenge(pk=row["project__challenge_id"], territory=territory)
+        project = Project(
+            pk=row["project_id"], name=row["project__name"], challenge=challenge
+        )
+        indicator = Indicator(
+            pk=row["indicator_id"],
+            name=row["indicator__name"],
+            unit=row["indicator__unit"],
+        )
+        objective = Objective(
+            pk=row["pk"],
+            statement=row["statement"],
+            target=row["target"],
+            deadline=row["deadline"],
+            baseline=row["baseline"],
+            baseline_on=row["baseline_on"],
+            project=project,
+            indicator=indicator,
+        )
+        for name in ("latest_value", "latest_on", "first_value", "first_on"):
+            setattr(objective, name, row[name])
+        objective.standing = found
+        at_risk.append(objective)
+    return at_risk
 
 
 @dataclass(frozen=True)

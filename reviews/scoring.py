@@ -7,6 +7,7 @@ tests compute the same figures.
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from .enums import DISAGREEMENT_THRESHOLD
 
@@ -25,7 +26,8 @@ def weighted_total(values: dict[int, int], criteria) -> float | None:
 
 @dataclass
 class CandidacyScores:
-    """The figures of one candidacy over its submitted reviews."""
+    """The figures of one candidacy over its submitted reviews (mean, median
+    and spread are computed once, when first read: fill ``totals`` first)."""
 
     totals: list[float] = field(default_factory=list)
     per_criterion: dict[int, list[int]] = field(default_factory=dict)
@@ -34,15 +36,15 @@ class CandidacyScores:
     def count(self) -> int:
         return len(self.totals)
 
-    @property
+    @cached_property
     def mean(self) -> float | None:
         return round(statistics.fmean(self.totals), 1) if self.totals else None
 
-    @property
+    @cached_property
     def median(self) -> float | None:
         return round(statistics.median(self.totals), 1) if self.totals else None
 
-    @property
+    @cached_property
     def spread(self) -> float | None:
         """Standard deviation of the reviewers' totals (population)."""
         return round(statistics.pstdev(self.totals), 1) if self.count > 1 else None

@@ -1,12 +1,15 @@
 """Reads of the review: the ranking of a wave and a candidacy's figures."""
 
-from django.db.models import Prefetch
+from decimal import Decimal
+
+from django.db.models import Count, F, FloatField, Prefetch, Q, Sum
+from django.db.models.functions import Cast
 
 from applications.models import Candidacy, Criterion
 
 from .enums import ConflictStatus, Recommendation, ReviewState
 from .models import Assignment, Review, Score
-from .scoring import scores_of
+from .scoring import CandidacyScores, scores_of
 
 
 def _reviews_prefetch():
@@ -30,38 +33,150 @@ def submitted_reviews(candidacy) -> list[Review]:
     ]
 
 
-def ranking(wave, *, state=None, disagreement=None, order="total"):
+# the candidacy columns the ranking's readers use (page, CSV, exports, wave
+# report): the long texts of the application are not loaded
+RANKING_FIELDS = (
+    "reference",
+    "state",
+    "created_at",
+    "submitted_at",
+    "territory_id",
+    "territory_name",
+    "territory_kind",
+    "region_codes",
+    "lead_name",
+    "territory__name",
+    "decision__candidacy_id",
+    "decision__outcome",
+    "decision__published_at",
+)
+
+
+def _review_rows(wave, criteria, candidacies):
+    """Per submitted review of the wave's ``candidacies`` whose reviewer has
+    no conflict, in the order of the assignments: (candidacy id,
+    recommendation, weighted total out of 100 or None if a criterion is not
+    scored). One query: the weighted sum and the count of scores of each
+    review are aggregated by the database; only the final division and the
+    rounding are done here, as :func:`scoring.weighted_total` does them."""
+    weights = sum(Decimal(c.weight) for c in criteria)
+    rows = (
+        Review.objects.filter(
+            assignment__candidacy__in=candidacies,
+            assignment__conflict_status=ConflictStatus.NONE,
+            state=ReviewState.SUBMITTED,
+        )
+        .annotate(
+            scored=Count("scores", filter=Q(scores__criterion__wave=wave)),
+            weighted=Sum(
+                # in floating point on every database (SQLite would divide
+                # integers): equal to the reference's Decimal sum but for a
+                # total within a few ulps of a rounding boundary
+                Cast(F("scores__value"), FloatField())
+                * Cast(F("scores__criterion__weight"), FloatField())
+                / F("scores__criterion__scale_max"),
+                filter=Q(scores__criterion__wave=wave),
+                output_field=FloatField(),
+            ),
+        )
+        .order_by("assignment__candidacy_id", "assignment__created_at", "assignment_id")
+        .values_list(
+            "pk", "assignment__candidacy_id", "recommendation", "scored", "weighted"
+        )
+    )
+    for pk, candidacy_id, recommendation, scored, weighted in rows:
+        total = None
+        if criteria and scored == len(criteria):
+            total = round(float(Decimal(weighted) / weights * 100), 1)
+        yield pk, candidacy_id, recommendation, total
+
+
+def ranking(
+    wave,
+    *,
+    state=None,
+    disagreement=None,
+    order="total",
+    criterion_figures=False,
+    recommendations=False,
+):
     """The candidacies of a wave with their figures, ranked.
 
-    Five queries whatever the number of candidacies: candidacies (with their
-    decision), criteria, assignments (with reviewers and reviews), scores.
+    Three queries whatever the number of candidacies and reviews: criteria,
+    candidacies (with their territory's name and their decision), and the
+    submitted reviews with their weighted sums and counts of scores
+    aggregated by the database; one more with ``criterion_figures`` (the
+    scores of the complete reviews, for the per-criterion means and
+    medians). The figures are those of :func:`scoring.scores_of` over the
+    same reviews (``tests/reviews/test_ranking_sql.py`` compares them).
     """
     criteria = list(Criterion.objects.filter(wave=wave).order_by("position"))
-    candidacies = (
-        Candidacy.objects.filter(wave=wave)
-        .exclude(state__in=["draft", "withdrawn"])
-        .select_related("territory", "decision")
-        .prefetch_related(_reviews_prefetch())
+    ranked = Candidacy.objects.filter(wave=wave).exclude(
+        state__in=["draft", "withdrawn"]
     )
     if state:
-        candidacies = candidacies.filter(state=state)
+        ranked = ranked.filter(state=state)
+    ranked_pks = ranked.order_by().values("pk")
+    candidacies = (
+        ranked.select_related("territory", "decision")
+        .only(*RANKING_FIELDS)
+        .annotate(
+            assigned=Count(
+                "assignments",
+                filter=~Q(assignments__conflict_status=ConflictStatus.CONFLICT),
+            ),
+            conflicts=Count(
+                "assignments",
+                filter=Q(assignments__conflict_status=ConflictStatus.CONFLICT),
+            ),
+        )
+    )
+    figures: dict[int, CandidacyScores] = {}
+    counts: dict[int, dict] = {}
+    complete: dict[int, int] = {}  # review -> candidacy
+    for pk, candidacy_id, recommendation, total in _review_rows(
+        wave, criteria, ranked_pks
+    ):
+        if recommendations:
+            tally = counts.setdefault(
+                candidacy_id, dict.fromkeys(Recommendation.values, 0)
+            )
+            if recommendation in tally:
+                tally[recommendation] += 1
+        if total is not None:
+            figures.setdefault(candidacy_id, CandidacyScores()).totals.append(total)
+            complete[pk] = candidacy_id
+    if criterion_figures:  # even when none is complete: a steady count
+        scores = (
+            Score.objects.filter(
+                review__in=Review.objects.filter(
+                    assignment__candidacy__in=ranked_pks,
+                    assignment__conflict_status=ConflictStatus.NONE,
+                    state=ReviewState.SUBMITTED,
+                )
+            )
+            .order_by("review__assignment__candidacy_id", "criterion_id")
+            .values_list("review_id", "criterion_id", "value")
+        )
+        for review_id, criterion_id, value in scores:
+            if review_id in complete:
+                per = figures[complete[review_id]].per_criterion
+                per.setdefault(criterion_id, []).append(value)
     rows = []
     for candidacy in candidacies:
-        assignments = list(candidacy.assignments.all())
-        figures = scores_of(submitted_reviews(candidacy), criteria)
-        rows.append(
-            {
-                "candidacy": candidacy,
-                "figures": figures,
-                "assigned": sum(
-                    a.conflict_status != ConflictStatus.CONFLICT for a in assignments
-                ),
-                "submitted": figures.count,
-                "conflicts": sum(
-                    a.conflict_status == ConflictStatus.CONFLICT for a in assignments
-                ),
-            }
-        )
+        scores = figures.get(candidacy.pk) or CandidacyScores()
+        row = {
+            "candidacy": candidacy,
+            "figures": scores,
+            "assigned": candidacy.assigned,
+            "submitted": scores.count,
+            "conflicts": candidacy.conflicts,
+        }
+        if recommendations:
+            row["recommendations"] = counts.get(
+                candidacy.pk, dict.fromkeys(Recommendation.values, 0)
+            )
+        rows.append(row)
     if disagreement is not None:
         rows = [r for r in rows if r["figures"].disagreement == disagreement]
     keys = {
@@ -95,15 +210,12 @@ def candidacy_for_review(pk) -> Candidacy:
 
 def wave_export(wave):
     """The candidacies of a wave with their scores and decisions, for the
-    staff's export: the ranking's rows (five queries whatever their number)
+    staff's export: the ranking's rows (four queries whatever their number)
     with the count of each recommendation of the submitted reviews."""
-    criteria, rows = ranking(wave, order="reference")
+    criteria, rows = ranking(
+        wave, order="reference", criterion_figures=True, recommendations=True
+    )
     for row in rows:
-        counts = dict.fromkeys(Recommendation.values, 0)
-        for review in submitted_reviews(row["candidacy"]):
-            if review.recommendation in counts:
-                counts[review.recommendation] += 1
-        row["recommendations"] = counts
         row["decision"] = getattr(row["candidacy"], "decision", None)
     return criteria, rows
 

@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +41,10 @@ from .forms import (
 )
 from .models import Assignment, Decision, ExpertRequest, Message
 from .scoring import scores_of
+
+# rows of the ranking per page: the whole wave is ranked (and filtered and
+# sorted) on the server, a page shows this many of its rows
+RANKING_PAGE_SIZE = 100
 
 
 def staff_required(view):
@@ -144,11 +149,17 @@ def wave_dashboard(request, wave_pk):
         state = None
     disagreement = {"1": True, "0": False}.get(request.GET.get("desaccord", ""))
     order = request.GET.get("tri", "total")
+    as_csv = request.GET.get("format") == "csv"
     criteria, rows = selectors.ranking(
-        wave, state=state, disagreement=disagreement, order=order
+        wave,
+        state=state,
+        disagreement=disagreement,
+        order=order,
+        criterion_figures=as_csv,
     )
-    if request.GET.get("format") == "csv":
+    if as_csv:
         return _ranking_csv(wave, criteria, rows)
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/wave.html",
@@ -156,7 +167,10 @@ def wave_dashboard(request, wave_pk):
             "wave": wave,
             "breadcrumb_links": [(_("Instruction"), reverse("reviews:waves"))],
             "criteria": criteria,
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "first_rank": page.start_index(),
             "states": CandidacyState.choices,
             "auto_assign_form": AutoAssignForm(),
             "wave_report": wave.reports.order_by("-created_at").first(),

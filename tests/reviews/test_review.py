@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -409,8 +411,15 @@ def test_ranking_query_count_same_with_5_and_200_candidacies(client, staff):
     _bulk_reviewed_candidacies(wave, 195, start=5)
 
     assert _ranking_queries(client, wave) == small
-    body = client.get(reverse("reviews:wave", args=[wave.pk])).content.decode()
-    assert body.count("BULK-") == 200
+    # the ranking shows its rows a hundred per page: all 200, each once
+    url = reverse("reviews:wave", args=[wave.pk])
+    pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2)]
+    references = set()
+    for body in pages:
+        assert body.count("BULK-") == 100
+        references |= set(re.findall(r"BULK-\d+-\d+", body))
+    assert len(references) == 200
+    assert "rangs 101 à 200 sur 200" in pages[1]
 
 
 @pytest.mark.django_db(transaction=True)
