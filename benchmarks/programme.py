@@ -35,6 +35,15 @@ Environment (defaults in brackets):
 - ``BENCH_PORT`` [8021]; ``BENCH_DURATION`` [8] seconds per wrk run
 - ``BENCH_SKIP_DOCUMENTS=1`` reuses the last documents figures
   (``docs/benchmarks/documents.md``) instead of running them again.
+- ``BENCH_ONLY=public`` only counts the queries of the pages and weighs the
+  public pages, on the databases already seeded, after collecting the
+  static files again: no seed, no ``wrk``, no documents, and
+  ``docs/performance.md`` is left as it is (the figures are printed).
+- ``BENCH_STATIC_ROOT`` [var/static]: where the static files are collected.
+- ``BENCH_ONLY=staff`` only counts the queries and times the staff's pages
+  (ranking, waves, dashboard) on the databases already seeded, prints them
+  and updates their rows of ``docs/performance.md`` (the other rows are
+  left as they are, with a line saying when the staff rows were measured).
 
 PostgreSQL and Redis must be running (as for ``.ci/run``); the databases
 are created when missing and seeded once (the seed is kept between runs).
@@ -79,7 +88,7 @@ DURATION = int(os.environ.get("BENCH_DURATION", "8"))
 CONNECTIONS = (16, 64)
 # the project's static files, as `make setup` collects them (the production
 # storage: fingerprinted and compressed); collected here only when missing
-STATIC_ROOT = VAR / "static"
+STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT") or VAR / "static")
 MEDIA_ROOT = VAR / "bench-web-media"
 LOGS = VAR / "log"
 MARKDOWN = ROOT / "docs" / "performance.md"
@@ -705,10 +714,12 @@ class References(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.urls, self.classes, self.tags, self.icon = [], set(), set(), False
+        self.attributes = set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags.add(tag)
+        self.attributes.update(a)
         self.classes.update((a.get("class") or "").split())
         rel = (a.get("rel") or "").lower().split()
         if tag == "link" and a.get("href"):
@@ -742,11 +753,16 @@ def selector_used(selector: str, classes: set, tags: set) -> bool:
     return False
 
 
-def css_references(css: str, classes: set, tags: set) -> list[str]:
+def css_references(
+    css: str, classes: set, tags: set, attributes: frozenset | set = frozenset()
+) -> list[str]:
     """url()s the page can use: rules whose selector could match the page
     (see ``selector_used``) and the @font-face of the
     families and weights those rules use (woff2, the browser's first
-    choice). An estimate without layout: it errs on the heavy side."""
+    choice). An estimate without layout: it errs on the heavy side. A
+    ``::placeholder`` rule counts only if an element of the page has a
+    ``placeholder`` (without one, no placeholder text is drawn: Chromium
+    does not fetch the italic faces of ``.fr-input::placeholder``)."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     urls = list(CSS_IMPORT.findall(css))
     faces, families, weights, italic = [], set(), {"400"}, False
@@ -764,7 +780,9 @@ def css_references(css: str, classes: set, tags: set) -> list[str]:
         weight = re.search(r"font-weight:\s*(\w+)", body)
         if weight:
             weights.add({"normal": "400", "bold": "700"}.get(weight[1], weight[1]))
-        italic |= bool(re.search(r"font-style:\s*italic", body))
+        italic |= bool(re.search(r"font-style:\s*italic", body)) and (
+            "::placeholder" not in selector or "placeholder" in attributes
+        )
     for face in faces:
         family = re.search(r"font-family:\s*([^;]+)", face)
         weight = re.search(r"font-weight:\s*(\w+)", face)
@@ -841,7 +859,10 @@ def weigh(path: str) -> dict:
             queue += [
                 urljoin(absolute, u)
                 for u in css_references(
-                    content.decode("utf-8", "replace"), parser.classes, parser.tags
+                    content.decode("utf-8", "replace"),
+                    parser.classes,
+                    parser.tags,
+                    parser.attributes,
                 )
             ]
     first = sum(len(b) + header_bytes(s, h) for _p, s, h, b in resources)
@@ -927,6 +948,13 @@ def build_rows(seeded, queries, load, weights, docs) -> list[tuple]:
                 yes_no(s == f and f <= TARGETS["queries"]),
             )
         )
+    return rows + staff_rows(queries) + load_rows(load, weights) + docs
+
+
+def staff_rows(queries) -> list[tuple]:
+    """The rows of the staff's pages: query counts, ranking and dashboards."""
+    rows = []
+    small, full = queries["small"], queries["full"]
     for name, page in full["staff"].items():
         s, f = small["staff"][name]["queries"], page["queries"]
         rows.append(
@@ -956,6 +984,12 @@ def build_rows(seeded, queries, load, weights, docs) -> list[tuple]:
                 "",
             )
         )
+    return rows
+
+
+def load_rows(load, weights) -> list[tuple]:
+    """The rows of wrk's load and of the pages' weight."""
+    rows = []
     for name in LOADED:
         for c in CONNECTIONS:
             page, static = load[name][c]["page"], load[name][c]["static"]
@@ -1008,7 +1042,7 @@ def build_rows(seeded, queries, load, weights, docs) -> list[tuple]:
     rows.append(
         ("Third-party requests, all pages", str(third), "0", yes_no(third == 0))
     )
-    return rows + docs
+    return rows
 
 
 def print_table(rows):
@@ -1071,7 +1105,98 @@ def write_markdown(rows, command, started, elapsed, loads, weights):
 NOTES_MARKER = "<!-- notes: written by hand, kept by benchmarks/programme.py -->"
 
 
+def public_only():
+    """``BENCH_ONLY=public``: the query counts of every page on both seeded
+    data sets and the weight of the public pages, printed; nothing else is
+    run and nothing is written."""
+    import redis
+
+    for db in (CACHE_DB, BROKER_DB):
+        redis.Redis.from_url(f"{REDIS_URL}/{db}").flushdb()
+    env_full = production_env(DATABASE_URL)
+    env_small = production_env(SMALL_DATABASE_URL)
+    this = [PY, str(Path(__file__).resolve())]
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env_full)
+    queries = {}
+    for env, scale in ((env_full, "full"), (env_small, "small")):
+        env = {
+            **env,
+            "PUBLIC_CACHE_SECONDS": "0",
+            "TWO_FACTOR_REQUIRED": "False",
+            "CACHE_URL": "locmemcache://bench",
+        }
+        queries[scale] = subprocess_json([*this, "queries"], env)
+    processes = start_stack(env_full)
+    weights = {}
+    try:
+        wait_for("/healthz")
+        for name in LOADED:
+            weights[name] = weigh(queries["full"]["pages"][name]["url"])
+    finally:
+        stop_stack(processes)
+    print(f"{'page':<14}{'queries small/full':>20}{'first kB':>10}{'requests':>10}")
+    for name, page in queries["full"]["pages"].items():
+        weight = weights.get(name)
+        print(
+            f"{name:<14}"
+            f"{queries['small']['pages'][name]['queries']:>9} / "
+            f"{page['queries']:<8}"
+            + (
+                f"{weight['first_bytes'] / 1000:>10.1f}{weight['first_requests']:>10}"
+                if weight
+                else ""
+            )
+        )
+    for name, weight in weights.items():
+        print(
+            f"{name}: "
+            + ", ".join(
+                f"{path} {size / 1000:.1f}" for path, size in weight["resources"]
+            )
+        )
+
+
+def staff_only():
+    """``BENCH_ONLY=staff``: the staff's pages on both seeded data sets,
+    printed, and their rows of ``docs/performance.md`` updated in place."""
+    started = dt.datetime.now(dt.UTC)
+    this = [PY, str(Path(__file__).resolve())]
+    queries = {}
+    for url, scale in ((DATABASE_URL, "full"), (SMALL_DATABASE_URL, "small")):
+        env = {
+            **production_env(url),
+            "PUBLIC_CACHE_SECONDS": "0",
+            "TWO_FACTOR_REQUIRED": "False",
+            "CACHE_URL": "locmemcache://bench",
+        }
+        queries[scale] = subprocess_json([*this, "queries"], env)
+        print(f"staff ({scale}): " + json.dumps(queries[scale]["staff"]))
+    rows = staff_rows(queries)
+    print_table(rows)
+    if not MARKDOWN.exists():
+        return
+    load = float(Path("/proc/loadavg").read_text().split()[0])
+    lines = MARKDOWN.read_text().split("\n")
+    for figure, value, target, met in rows:
+        for i, line in enumerate(lines):
+            if line.startswith(f"| {figure} |"):
+                lines[i] = f"| {figure} | {value} | {target or '—'} | {met or '—'} |"
+    note = (
+        f"- Staff rows measured again on {started:%Y-%m-%d %H:%M} UTC with "
+        "`BENCH_ONLY=staff` (load average "
+        f"{load:.2f}; the other rows are from the run above)."
+    )
+    lines = [line for line in lines if not line.startswith("- Staff rows measured")]
+    lines.insert(lines.index("| Figure | Value | Target | Met |") - 1, note)
+    MARKDOWN.write_text("\n".join(lines))
+    print(f"staff rows written to {MARKDOWN.relative_to(ROOT)}")
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "public":
+        return public_only()
+    if os.environ.get("BENCH_ONLY") == "staff":
+        return staff_only()
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     load_start = float(Path("/proc/loadavg").read_text().split()[0])

@@ -241,7 +241,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            default="frenchimpact.staticfiles.PortalStaticFilesStorage",
         )
     },
 }

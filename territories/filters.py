@@ -4,13 +4,13 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Wave
 from challenges.enums import Theme
 from challenges.models import Challenge
 from frenchimpact.text import fold
 
-from .enums import PUBLIC_LABEL_STATUSES, TerritoryKind
-from .models import Department, Label, Region, Territory
+from . import selectors
+from .enums import TerritoryKind
+from .models import Label, Territory
 
 MAX_QUERY_LENGTH = 100
 
@@ -28,23 +28,16 @@ class DirectoryFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         help_text=_("Nom, structure porteuse, secteur, défi…"),
     )
-    region = django_filters.ModelChoiceFilter(
+    # the choices of these three come from one query, made per filter set
+    # (see __init__ and selectors.directory_choices); a value outside them
+    # is a form error
+    region = django_filters.ChoiceFilter(
         label=_("Région"),
-        queryset=Region.objects.filter(
-            territories__labels__status__in=PUBLIC_LABEL_STATUSES
-        ).distinct(),
-        to_field_name="code",
         method="filter_region",
         empty_label=_("Toutes les régions"),
     )
-    departement = django_filters.ModelChoiceFilter(
+    departement = django_filters.ChoiceFilter(
         label=_("Département"),
-        queryset=Department.objects.filter(
-            territories__labels__status__in=PUBLIC_LABEL_STATUSES
-        )
-        .distinct()
-        .order_by("code"),
-        to_field_name="code",
         method="filter_department",
         empty_label=_("Tous les départements"),
     )
@@ -53,10 +46,8 @@ class DirectoryFilter(django_filters.FilterSet):
         choices=TerritoryKind.choices,
         empty_label=_("Toutes les natures"),
     )
-    wave = django_filters.ModelChoiceFilter(
+    wave = django_filters.ChoiceFilter(
         label=_("Vague de labellisation"),
-        queryset=Wave.objects.filter(labels__isnull=False).distinct(),
-        to_field_name="number",
         method="filter_wave",
         empty_label=_("Toutes les vagues"),
     )
@@ -71,6 +62,11 @@ class DirectoryFilter(django_filters.FilterSet):
         model = Territory
         fields = ["q", "region", "departement", "kind", "wave", "theme"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in selectors.directory_choices().items():
+            self.filters[name].extra["choices"] = choices
+
     def search(self, queryset, name, value):
         for word in fold(value).split():
             queryset = queryset.filter(search_text__contains=word)
@@ -80,7 +76,7 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(
                 Territory.regions.through.objects.filter(
-                    territory=OuterRef("pk"), region=value
+                    territory=OuterRef("pk"), region__code=value
                 )
             )
         )
@@ -89,14 +85,18 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(
                 Territory.departments.through.objects.filter(
-                    territory=OuterRef("pk"), department=value
+                    territory=OuterRef("pk"), department__code=value
                 )
             )
         )
 
     def filter_wave(self, queryset, name, value):
         return queryset.filter(
-            Exists(Label.objects.public().filter(territory=OuterRef("pk"), wave=value))
+            Exists(
+                Label.objects.public().filter(
+                    territory=OuterRef("pk"), wave__number=value
+                )
+            )
         )
 
     def filter_theme(self, queryset, name, value):

@@ -1,14 +1,27 @@
 """Reads of territories for the public pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from applications.models import Wave
 from challenges.models import Challenge, Objective, Project
+from frenchimpact.text import fold
 
 from . import maps
-from .models import Department, Label, Territory
+from .enums import PUBLIC_LABEL_STATUSES
+from .models import Department, Label, Region, Territory
 
 
 def _public_labels() -> Prefetch:
@@ -33,25 +46,89 @@ def directory_territories() -> QuerySet[Territory]:
     )
 
 
-def map_markers(territories: QuerySet[Territory]) -> list[maps.Marker]:
-    """Markers of the given territories on the map of France (two queries)."""
-    rows = (
-        Territory.objects.filter(pk__in=territories.values("pk"))
-        .only("name", "slug")
-        .order_by("name")
-        .prefetch_related(
-            Prefetch("departments", queryset=Department.objects.only("code"))
+def directory_choices() -> dict[str, list[tuple[str, str]]]:
+    """Choices of the directory's région, département and wave filters, in
+    one query (a UNION): the régions and départements of the labelled
+    territories, the waves that awarded a label. Keyed by filter name, each
+    a list of ``(value, label)`` in the order of the models."""
+    text = CharField()
+    regions = (
+        Region.objects.filter(territories__labels__status__in=PUBLIC_LABEL_STATUSES)
+        .order_by()
+        .values_list(
+            Value("region", output_field=text),
+            "code",
+            "name",
+            Cast(Value(None), output_field=DateField()),
+            Value(0, output_field=IntegerField()),
         )
     )
+    departments = (
+        Department.objects.filter(territories__labels__status__in=PUBLIC_LABEL_STATUSES)
+        .order_by()
+        .values_list(
+            Value("departement", output_field=text),
+            "code",
+            "name",
+            Cast(Value(None), output_field=DateField()),
+            Value(0, output_field=IntegerField()),
+        )
+    )
+    waves = (
+        Wave.objects.filter(labels__isnull=False)
+        .order_by()
+        .values_list(
+            Value("wave", output_field=text),
+            Cast("number", output_field=text),
+            "name",
+            "call__opened_on",
+            "number",
+        )
+    )
+    rows = list(regions.union(departments, waves))  # UNION: distinct rows
+    choices: dict[str, list[tuple[str, str]]] = {
+        "region": [],
+        "departement": [],
+        "wave": [],
+    }
+    sort_keys = {
+        "region": lambda row: fold(row[2]),  # Region.Meta.ordering: name
+        "departement": lambda row: row[1],  # Department.Meta.ordering: code
+        # Wave.Meta.ordering: call (the latest opened first), number
+        "wave": lambda row: (-row[3].toordinal() if row[3] else 0, row[4]),
+    }
+    for name, key in sort_keys.items():
+        seen = set()
+        for row in sorted((row for row in rows if row[0] == name), key=key):
+            if row[1] in seen:  # a wave number reused by another call
+                continue
+            seen.add(row[1])
+            label = f"{row[2]} ({row[1]})" if name == "departement" else row[2]
+            choices[name].append((row[1], label))
+    return choices
+
+
+def map_markers(territories: QuerySet[Territory]) -> list[maps.Marker]:
+    """Markers of the given territories on the map of France (one query: the
+    territory-département pairs, with the names and slugs of the territories;
+    a territory without a département has no place on the map anyway)."""
+    rows = (
+        Territory.departments.through.objects.filter(
+            territory__in=territories.values("pk")
+        )
+        .order_by("territory__name", "territory_id", "department__code")
+        .values_list(
+            "territory_id", "territory__name", "territory__slug", "department__code"
+        )
+    )
+    territories_codes: dict[int, tuple[str, str, list[str]]] = {}
+    for pk, name, slug, code in rows:
+        territories_codes.setdefault(pk, (name, slug, []))[2].append(code)
     directory = reverse("territories:directory")
     return maps.place_markers(
         (
-            (
-                territory.name,
-                territory.get_absolute_url(),
-                [department.code for department in territory.departments.all()],
-            )
-            for territory in rows
+            (name, Territory(name=name, slug=slug).get_absolute_url(), codes)
+            for name, slug, codes in territories_codes.values()
         ),
         group_url=lambda codes: f"{directory}?{urlencode({'departement': codes[0]})}",
     )
