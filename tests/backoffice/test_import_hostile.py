@@ -130,8 +130,7 @@ def test_workbook_with_too_many_lines_is_refused_without_reading_them_all(
 def test_markup_in_a_cell_comes_back_escaped_in_the_report(admin_client):  # noqa: F811
     payload = '<script>alert(1)</script>"><img/src=x/onerror=alert(1)>'
     content = (
-        "nom,nature,codes_regions,codes_departements\n"
-        f"Jura,pays,27,{payload}\n"
+        f"nom,nature,codes_regions,codes_departements\nJura,pays,27,{payload}\n"
     ).encode()
 
     response = admin_client.post(

@@ -59,7 +59,9 @@ PDF = (
 )
 
 
-def wait_for(predicate, timeout=90, every=0.5):
+def wait_for(predicate, timeout=240, every=0.5):
+    """Wait for the worker (a condition, not a timing: generous, since CI's
+    machine may be busy; it returns as soon as the condition holds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
