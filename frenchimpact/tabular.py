@@ -60,7 +60,6 @@ def _csv_text(value):
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], title: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
 
     workbook = Workbook()
     sheet = workbook.active
@@ -68,14 +67,21 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], title: str) -> byte
     sheet.append([safe_cell(h) for h in header])
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
-    # text stays text: openpyxl would otherwise store "=…" as a formula
+    keep_text(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def keep_text(sheet) -> None:
+    """Store every text cell of an openpyxl sheet as text: openpyxl would
+    otherwise store a text starting with ``=`` as a formula."""
+    from openpyxl.cell.cell import TYPE_STRING
+
     for line in sheet.iter_rows():
         for cell in line:
             if isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def table_response(

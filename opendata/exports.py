@@ -229,12 +229,15 @@ def to_xlsx(rows: list[dict], fields: list[Field], title: str) -> bytes:
 
     from openpyxl import Workbook
 
+    from frenchimpact.tabular import keep_text
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
     sheet.append([f.name for f in fields])
     for row in rows:
         sheet.append([row[f.name] for f in fields])
+    keep_text(sheet)  # a name starting with "=" is data, not a formula
     # fixed dates: the same rows make the same file
     epoch = dt.datetime(2019, 1, 1)
     workbook.properties.created = epoch

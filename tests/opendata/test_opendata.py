@@ -224,3 +224,18 @@ def test_csv_opens_in_libreoffice_with_accents(
     sheet = load_workbook(tmp_path / "territoires.xlsx").active
     assert sheet["B1"].value == "nom"
     assert sheet["B2"].value == "Pays Lédonien — Île-d'Ében"
+
+
+def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(
+    django_capture_on_commit_callbacks,
+):
+    """The open-data workbook stores text as text: a name starting with « = »
+    is data for its reusers, not a formula their spreadsheet would run."""
+    name = '=HYPERLINK("http://example.org","Cliquez")'
+    _label_through_commit(django_capture_on_commit_callbacks, name=name)
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(_content("territoires-labellises.xlsx"))).active
+    assert sheet["B2"].value == name
+    assert sheet["B2"].data_type == "s"  # not "f", a formula
