@@ -12,8 +12,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,6 +23,7 @@ from applications.models import Candidacy, Wave
 from challenges.enums import Progress, Theme
 from challenges.models import Objective
 from challenges.selectors import public_challenges, standing_of, with_progress
+from frenchimpact.subqueries import count_of
 from reviews.enums import ConflictStatus, ReviewState
 from reviews.models import Assignment, Decision, ExpertRequest
 from territories import maps
@@ -32,17 +32,6 @@ from territories.models import Label, Region, Territory
 # a reviewer's report is late when still not submitted this many days after
 # the assignment, while the candidacy is under review
 REVIEW_EXPECTED_DAYS = 21
-
-
-def _count(queryset, field="pk"):
-    """A correlated COUNT as a subquery (no join that multiplies rows)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
 
 
 # --- public ------------------------------------------------------------------
@@ -70,13 +59,13 @@ def waves_figures(now=None) -> list[WaveFigures]:
     waves = (
         Wave.objects.filter(opens_at__lte=now)
         .annotate(
-            submitted=_count(
+            submitted=count_of(
                 Candidacy.objects.filter(
                     wave=OuterRef("pk"), submitted_at__isnull=False
                 ),
                 "wave",
             ),
-            labelled=_count(Label.objects.filter(wave=OuterRef("pk")), "wave"),
+            labelled=count_of(Label.objects.filter(wave=OuterRef("pk")), "wave"),
         )
         .order_by("opens_at", "number")
     )

@@ -9,18 +9,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from frenchimpact.subqueries import count_of
 from territories.enums import SupportAxis
 from territories.models import Territory
 from territories.selectors import territories_for_team
@@ -38,17 +36,6 @@ from .models import (
 
 def _is_staff(user) -> bool:
     return user.is_authenticated and user.is_programme_staff
-
-
-def _count(queryset: QuerySet, outer: str = "plan") -> Coalesce:
-    """A correlated COUNT(*) of ``queryset`` per ``outer`` row, as an
-    annotation (no join, so several counts do not multiply each other)."""
-    counted = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(
-        Subquery(counted, output_field=IntegerField()),
-        Value(0),
-        output_field=IntegerField(),
-    )
 
 
 def _late_milestones(today: dt.date) -> QuerySet:
@@ -162,8 +149,8 @@ def staff_plans(today: dt.date | None = None) -> QuerySet[SupportPlan]:
     return (
         SupportPlan.objects.select_related("territory")
         .annotate(
-            action_count=_count(Action.objects.filter(plan=OuterRef("pk"))),
-            late_milestones=_count(_late_milestones(today), outer="action__plan"),
+            action_count=count_of(Action.objects.filter(plan=OuterRef("pk")), "plan"),
+            late_milestones=count_of(_late_milestones(today), "action__plan"),
             validated_version=Subquery(
                 PlanVersion.objects.filter(plan=OuterRef("pk"))
                 .order_by("-number")
@@ -180,7 +167,7 @@ def plans_behind_schedule(today: dt.date | None = None) -> QuerySet[SupportPlan]
     today = today or timezone.localdate()
     return (
         SupportPlan.objects.select_related("territory")
-        .annotate(late_milestones=_count(_late_milestones(today), outer="action__plan"))
+        .annotate(late_milestones=count_of(_late_milestones(today), "action__plan"))
         .filter(late_milestones__gt=0)
         .order_by("-late_milestones", "territory__name")
     )
