@@ -86,7 +86,6 @@ import zlib  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
 import celery  # noqa: E402
-import segno  # noqa: E402
 import weasyprint  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -94,9 +93,8 @@ from django.contrib.staticfiles import finders  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone, translation  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.enums import Role  # noqa: E402
 from accounts.models import User  # noqa: E402
@@ -117,6 +115,8 @@ from territories.models import (  # noqa: E402
     Territory,
 )
 from territories.services import (  # noqa: E402
+    CERTIFICATE_STYLESHEETS,
+    certificate_html,
     render_certificate,
     request_certificate,
     sync_geography,
@@ -466,43 +466,20 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf_objects(pdf)))
 
 
-def certificate_html(label, language="fr") -> str:
-    """The HTML ``render_certificate`` renders, with the same context."""
-    url = settings.SITE_URL + label.get_verification_url()
-    with translation.override(language):
-        return render_to_string(
-            "documents/certificate.html",
-            {
-                "label": label,
-                "territory": label.territory,
-                "verification_url": url,
-                "qr_svg": segno.make(url, error="m").svg_inline(
-                    scale=3, dark="#000091", omitsize=True
-                ),
-            },
-        )
-
-
-def bare_html(html: str) -> tuple[str, str]:
-    """The same HTML for bare WeasyPrint: each ``/static/...`` URL (resolved
-    by the project's fetcher against its invalid host) becomes the file:// URL
-    of the very file the project's fetcher reads. Returns (html, base_url)."""
+def bare_document(html: str, stylesheets) -> tuple[str, str, list]:
+    """The same document for bare WeasyPrint: the HTML with its base URL and
+    the stylesheets as WeasyPrint's own ``CSS`` from the very files the
+    project parses, their fonts resolved by WeasyPrint's default fetcher as
+    file:// URLs. Returns (html, base_url, stylesheet paths)."""
     from weasyprint.urls import path2url
 
-    prefix = re.escape(settings.STATIC_URL)
-    folders = set()
-
-    def file_url(match):
-        name = match[2]
+    paths = []
+    for name in stylesheets:
         path = finders.find(name)
         if not path:
             raise SystemExit(f"static file not found: {name}")
-        folders.add(path[: -len(name)])
-        return f"{match[1]}{path2url(path)}"
-
-    html = re.sub(rf"""(url\(["']?){prefix}([^"')]+)""", file_url, html)
-    base = path2url(sorted(folders)[0]) if folders else path2url(str(ROOT))
-    return html, base
+        paths.append(path)
+    return html, path2url(str(ROOT)), paths
 
 
 def bench_label():
@@ -558,8 +535,8 @@ def measure_certificate(results):
         ).pk
         for _ in range(total)
     ]
-    html = certificate_html(label)
-    bare, base_url = bare_html(html)
+    html = certificate_html(label, "fr")
+    bare, base_url, css_paths = bare_document(html, CERTIFICATE_STYLESHEETS)
 
     def project(pk):
         # fetched as the task fetches it, outside the timing
@@ -572,17 +549,19 @@ def measure_certificate(results):
 
     def bare_weasyprint():
         start = time.perf_counter()
-        pdf = weasyprint.HTML(string=bare, base_url=base_url).write_pdf()
+        pdf = weasyprint.HTML(string=bare, base_url=base_url).write_pdf(
+            stylesheets=[weasyprint.CSS(filename=path) for path in css_paths]
+        )
         return time.perf_counter() - start, pdf
 
     def project_fetcher():  # render_pdf alone: the restricted fetcher, no DB
         start = time.perf_counter()
-        render_pdf(html)
+        render_pdf(html, stylesheets=CERTIFICATE_STYLESHEETS)
         return time.perf_counter() - start
 
     def template_and_qr():
         start = time.perf_counter()
-        certificate_html(label)
+        certificate_html(label, "fr")
         return time.perf_counter() - start
 
     timings = {"project": [], "bare": [], "render_pdf": [], "template": []}
@@ -1076,9 +1055,12 @@ def notes(results) -> list[str]:
         "interleaved in each run. The project path renders a fresh `Certificate` "
         "row each time (a ready one is not rendered again) and includes the "
         "template, the segno QR code, the restricted URL fetcher "
-        "(`frenchimpact/pdf.py`), the storage save and the row update. Bare "
-        "WeasyPrint renders the very same HTML, its `/static/` URLs rewritten to "
-        "the `file://` URLs of the files the project's fetcher reads. Both PDFs "
+        "(`frenchimpact/pdf.py`) with the process's font configuration and "
+        "parsed stylesheet, the storage save and the row update. Bare "
+        "WeasyPrint renders the very same HTML and stylesheet "
+        "(`static/documents/certificate.css`, as `weasyprint.CSS` from the same "
+        "file) with its defaults: a new font configuration each time, the "
+        "stylesheet parsed and its fonts decoded at each document. Both PDFs "
         f"embed {', '.join(c['fonts']['project'])} "
         f"({c['sizes']['project']:,} and {c['sizes']['bare']:,} bytes)."
     )

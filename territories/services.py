@@ -166,32 +166,56 @@ def request_certificate(*, label: Label, language: str = "fr") -> Certificate:
     return certificate
 
 
-def render_certificate(*, certificate: Certificate) -> Certificate:
-    """Render the PDF (called by the worker). Rendering twice is harmless:
-    a certificate already rendered is left as it is."""
+def verification_qr_png(url: str) -> bytes:
+    """The QR code of a verification address, one pixel a module with its
+    quiet zone, in the DSFR's blue: printed without smoothing, it stays
+    sharp at any size (a PNG costs the renderer less than an SVG path of
+    some 700 points)."""
+    import io
+
     import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=1, dark="#000091")
+    return out.getvalue()
+
+
+CERTIFICATE_STYLESHEETS = ("documents/certificate.css",)
+
+
+def certificate_html(label: Label, language: str) -> str:
+    """The certificate's HTML (styled by ``CERTIFICATE_STYLESHEETS``)."""
     from django.conf import settings
-    from django.core.files.base import ContentFile
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from frenchimpact.pdf import render_pdf
+    from frenchimpact.pdf import png_data_url
 
-    label = certificate.label
     url = settings.SITE_URL + label.get_verification_url()
-    with translation.override(certificate.language):
-        html = render_to_string(
+    with translation.override(language):
+        return render_to_string(
             "documents/certificate.html",
             {
                 "label": label,
                 "territory": label.territory,
                 "verification_url": url,
-                "qr_svg": segno.make(url, error="m").svg_inline(
-                    scale=3, dark="#000091", omitsize=True
-                ),
+                "qr_png": png_data_url(verification_qr_png(url)),
             },
         )
-    pdf = render_pdf(html)
+
+
+def render_certificate(*, certificate: Certificate) -> Certificate:
+    """Render the PDF (called by the worker). Rendering twice is harmless:
+    a certificate already rendered is left as it is."""
+    from django.core.files.base import ContentFile
+
+    from frenchimpact.pdf import render_pdf
+
+    label = certificate.label
+    pdf = render_pdf(
+        certificate_html(label, certificate.language),
+        stylesheets=CERTIFICATE_STYLESHEETS,
+    )
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status == DocumentStatus.READY and locked.file:
