@@ -86,16 +86,25 @@ def test_co_editor_cannot_submit():
     assert Candidacy.objects.get(pk=candidacy.pk).state == CandidacyState.DRAFT
 
 
+def next_paris_midnight(days_ahead: int = 3) -> dt.datetime:
+    """A Paris midnight a few days from now: the permission rules read the
+    real clock, so the wave must still be open today (a fixed date in the
+    tests expires with the calendar)."""
+    today = dt.datetime.now(PARIS).date() + dt.timedelta(days=days_ahead)
+    return dt.datetime(today.year, today.month, today.day, tzinfo=PARIS)
+
+
 @pytest.mark.parametrize(
-    "when, accepted",
+    "offset, accepted",
     [
-        (dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=PARIS), True),
-        (dt.datetime(2026, 12, 1, 0, 0, 0, tzinfo=PARIS), False),
-        (dt.datetime(2026, 12, 1, 0, 30, 0, tzinfo=PARIS), False),
+        (dt.timedelta(seconds=-1), True),  # 23:59:59 the day before
+        (dt.timedelta(0), False),  # midnight: closed
+        (dt.timedelta(minutes=30), False),
     ],
 )
-def test_deadline_is_midnight_in_paris(when, accepted):
-    closes = dt.datetime(2026, 12, 1, 0, 0, tzinfo=PARIS)  # 23:00 UTC on 30 Nov
+def test_deadline_is_midnight_in_paris(offset, accepted):
+    closes = next_paris_midnight()
+    when = closes + offset
     wave = open_wave()
     candidacy = complete(candidacy_for(wave=wave))
     wave.closes_at = closes

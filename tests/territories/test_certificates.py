@@ -145,3 +145,27 @@ def test_staff_generate_all_certificates_of_a_wave_with_progress(
     assert "1 certificat prêt sur 1" in after
     assert "Production terminée." in after
     assert 'http-equiv="refresh"' not in after
+
+
+def test_certificate_is_one_landscape_page_with_the_verification_qr_code(
+    django_capture_on_commit_callbacks, settings
+):
+    import segno
+
+    _staff, label = labelled(django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(label=label)
+    page = PdfReader(certificate.file).pages
+    assert len(page) == 1
+    width, height = page[0].mediabox.width, page[0].mediabox.height
+    assert width > height  # A4 landscape
+
+    (image,) = page[0].images
+    assert image.indirect_reference.get_object().get("/Interpolate") is not True
+    pixels = image.image.convert("L")
+    url = settings.SITE_URL + label.get_verification_url()
+    matrix = segno.make(url, error="m").matrix
+    border = (pixels.width - len(matrix)) // 2
+    assert border >= 2  # the quiet zone
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            assert (pixels.getpixel((x + border, y + border)) < 128) == bool(dark)
