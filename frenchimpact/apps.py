@@ -7,6 +7,7 @@ class FrenchImpactConfig(AppConfig):
     verbose_name = _("Le French Impact")
 
     def ready(self):
-        from . import checks, public_cache  # noqa: F401 - checks registers its checks
+        from . import checks, public_cache, public_data  # noqa: F401 - checks registers its checks
 
+        public_data.connect()
         public_cache.connect_signals()

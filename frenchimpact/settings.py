@@ -438,6 +438,9 @@ DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=12)
 # at most this many seconds; 0 turns the cache off (the development default:
 # the local-memory cache is not shared with the Celery worker)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600 if PRODUCTION else 0)
+# what each process keeps of those pages in its own memory (bodies included),
+# so that a hit reads only the data versions from the shared cache
+PUBLIC_CACHE_LOCAL_BYTES = env.int("PUBLIC_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 # the territory the home page puts forward (an editorial choice); without
 # it, the most recently labelled one
 HOME_FEATURED_TERRITORY = env.str(

@@ -1,33 +1,21 @@
 """Queue the rebuild of the open data when public data change.
 
 Receivers here, in this app, so that the other apps' services stay as they
-are; the rebuild itself is a service, queued after the commit. Bulk updates
-send no signal: a periodic task catches them (it rewrites nothing when the
-data did not change).
+are; the rebuild itself is a service, queued after the commit. Which rows
+are public data is said once, in ``frenchimpact.public_data`` (the public
+page cache follows the same signal); a new certificate changes no open-data
+file. Bulk updates send no signal: a periodic task catches them (it
+rewrites nothing when the data did not change).
 """
 
 import threading
 import time
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from challenges.models import Challenge, Indicator, Objective, ProgressReport, Project
+from frenchimpact.public_data import PUBLIC, public_data_changed
 from frenchimpact.queue import enqueue
-from territories.models import Label, Organisation, Territory
-
-WATCHED = (
-    Label,
-    Territory,
-    Organisation,
-    Challenge,
-    Project,
-    Objective,
-    Indicator,
-    ProgressReport,
-)
-
 
 # the transaction whose commit will queue a rebuild (one per transaction);
 # if it is rolled back, the hourly beat task catches up
@@ -59,15 +47,7 @@ def queue_rebuild_on_commit() -> None:
     transaction.on_commit(run)
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def data_changed(sender, raw=False, **kwargs):
-    if sender in WATCHED and not raw:
-        queue_rebuild_on_commit()
-
-
-@receiver(m2m_changed, sender=Territory.regions.through)
-@receiver(m2m_changed, sender=Territory.departments.through)
-def geography_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
+@receiver(public_data_changed, dispatch_uid="opendata.rebuild")
+def data_changed(sender, family, **kwargs):
+    if family == PUBLIC:
         queue_rebuild_on_commit()

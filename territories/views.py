@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 from frenchimpact.enums import DocumentStatus
 from frenchimpact.http import file_download
 from frenchimpact.public_cache import public_page
+from frenchimpact.public_data import CERTIFICATES
 
 from . import geography, maps, selectors, services
 from .filters import DirectoryFilter
@@ -115,8 +116,9 @@ def _verified_label(code):
 
 @require_safe
 # a known code's page comes from the cache before the rate limit, which is
-# there against guessing codes (an unknown code is a 404, never cached)
-@public_page
+# there against guessing codes (an unknown code is a 404, never cached); it
+# shows the current certificate, so a new certificate refreshes it
+@public_page(reads=(CERTIFICATES,))
 @ratelimit(key="ip", rate="60/m", block=True)
 def verify(request, code):
     label = _verified_label(code)

@@ -296,3 +296,89 @@ def test_the_base_map_is_compressed_and_keeps_its_lifetime(client):
     assert response.headers["Content-Encoding"] == "br"
     assert "max-age=86400" in response.headers["Cache-Control"]
     assert len(response.content) < len(plain.content) / 3
+
+
+def test_a_hit_in_this_process_reads_only_the_versions(client, monkeypatch):
+    from django.core.cache import cache
+
+    from frenchimpact import public_cache
+
+    _, urls = _public_urls()
+    client.get(urls["directory"])  # stored in the shared cache and here
+    asked = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys: asked.append(list(keys)) or real_get_many(keys)
+    )
+
+    response, queries = _get(client, urls["directory"])
+
+    assert response.status_code == 200 and queries == 0
+    assert asked == [list(public_cache.VERSION_KEYS.values())]  # no page body
+
+
+def test_another_process_sees_a_change_made_elsewhere(client):
+    """Each gunicorn worker holds its own copies: a change bumps the shared
+    version, and every worker's copy is outdated at once."""
+    from frenchimpact import public_cache
+
+    territory, urls = _public_urls()
+    client.get(urls["territory"])
+    held = len(public_cache.local_entries)
+
+    # as if another worker had saved the change: only the shared version moves
+    type(territory).objects.filter(pk=territory.pk).update(name="Pays Changé")
+    public_cache.bump_data_version()
+
+    body, queries = _get(client, urls["territory"])
+    assert "Pays Changé" in body.content.decode() and queries > 0
+    assert held >= 1
+
+
+def test_a_new_certificate_refreshes_verification_but_no_other_page(client):
+    from territories.models import Certificate
+
+    territory, urls = _public_urls()
+    label = territory.labels.get()
+    for url in (urls["verification"], urls["directory"], urls["territory"]):
+        client.get(url)
+
+    Certificate.objects.create(
+        label=label,
+        language="fr",
+        inputs_hash="a" * 64,
+        status="ready",
+        sha256="b" * 64,
+    )
+
+    verification, verification_queries = _get(client, urls["verification"])
+    assert "b" * 64 in verification.content.decode() and verification_queries > 0
+    for name in ("directory", "territory"):
+        assert _get(client, urls[name])[1] == 0, name
+
+
+def test_entries_expire_even_without_a_change(client, monkeypatch):
+    from frenchimpact import public_cache
+
+    _, urls = _public_urls()
+    client.get(urls["home"])
+    later = public_cache.time.time() + 601
+    monkeypatch.setattr(public_cache.time, "time", lambda: later)
+
+    _, queries = _get(client, urls["home"])
+
+    assert queries > 0
+
+
+def test_local_entries_keep_within_their_budget():
+    from frenchimpact.public_cache import LocalEntries
+
+    entries = LocalEntries(max_bytes=3 * (1000 + 512))
+    for name in "abcd":
+        entries.put(name, {"body": b"x" * 1000})
+    entries.get("b")  # used lately: kept
+    entries.put("e", {"body": b"x" * 1000})
+    entries.put("huge", {"body": b"x" * 10_000})  # larger than the budget
+
+    assert [k for k in "abcdeh" if entries.get(k)] == ["b", "d", "e"]
+    assert entries.get("huge") is None

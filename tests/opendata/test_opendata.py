@@ -139,8 +139,9 @@ def test_geojson_xlsx_and_table_schema(django_capture_on_commit_callbacks):
 
 
 def test_no_private_data_in_any_file(django_capture_on_commit_callbacks):
-    candidacy = candidacy_under_review()
-    reviewed(candidacy, (5, 4))
+    with django_capture_on_commit_callbacks(execute=True):
+        candidacy = candidacy_under_review()  # its wave and grid are public
+        reviewed(candidacy, (5, 4))
     territory = _label_through_commit(django_capture_on_commit_callbacks, name="Public")
     with django_capture_on_commit_callbacks(execute=True):
         ObjectiveFactory(
