@@ -68,3 +68,14 @@ def test_s3_storage_is_chosen_by_configuration():
 
     assert result.returncode == 0, result.stderr
     assert "storages.backends.s3.S3Storage S3Storage documents-tfi" in result.stdout
+
+
+def test_redis_cache_keeps_one_client_per_connection_pool():
+    """Django's own client builds a redis.Redis at each operation."""
+    from frenchimpact.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/0", {})
+    client = cache._cache
+
+    assert client.get_client("a") is client.get_client("b")
+    assert client.get_client("a", write=True) is client.get_client("a")

@@ -227,6 +227,62 @@ def test_reviewer_workload_counts_pending_and_late(review_world):
     assert all(w.pending == 0 for e, w in rows.items() if e != "lente@example.org")
 
 
+def test_reviewer_workload_counted_in_sql_matches_the_assignments(
+    review_world, django_assert_num_queries
+):
+    """Conflicts, draft and submitted reviews, late and recent assignments:
+    the database's counts are those read off each assignment."""
+    from reviews.enums import ConflictStatus, ReviewState
+
+    staff, reviewer = review_world["staff"], review_world["reviewer"]
+    from reviews import services
+
+    conflicted = services.assign_reviewer(
+        candidacy=candidacy_under_review(review_world["wave"]),
+        reviewer=reviewer,
+        actor=staff,
+    )
+    Assignment.objects.filter(pk=conflicted.pk).update(
+        conflict_status=ConflictStatus.CONFLICT,
+        created_at=timezone.now() - dt.timedelta(days=40),
+    )
+    [draft_one, _] = reviewed(
+        candidacy_under_review(review_world["wave"]), (3, 3), (2, 2)
+    )
+    draft_one.__class__.objects.filter(pk=draft_one.pk).update(state=ReviewState.DRAFT)
+    Assignment.objects.filter(pk=draft_one.assignment_id).update(
+        created_at=timezone.now() - dt.timedelta(days=40)
+    )
+    limit = timezone.now() - dt.timedelta(days=selectors.REVIEW_EXPECTED_DAYS)
+    expected = {}
+    for assignment in Assignment.objects.select_related("review", "candidacy"):
+        row = expected.setdefault(assignment.reviewer_id, [0, 0, 0, 0, 0])
+        row[0] += 1
+        if assignment.conflict_status == ConflictStatus.CONFLICT:
+            row[4] += 1
+            continue
+        review = getattr(assignment, "review", None)
+        if review is not None and review.state == ReviewState.SUBMITTED:
+            row[1] += 1
+            continue
+        row[2] += 1
+        if (
+            assignment.candidacy.state in ("under_review", "resubmitted")
+            and assignment.created_at < limit
+        ):
+            row[3] += 1
+
+    with django_assert_num_queries(1):
+        rows = selectors.reviewer_workload()
+
+    assert {
+        w.reviewer.pk: [w.assignments, w.submitted, w.pending, w.late, w.conflicts]
+        for w in rows
+    } == expected
+    assert expected[reviewer.pk] == [3, 0, 2, 1, 1]
+    assert expected[draft_one.assignment.reviewer_id] == [1, 0, 1, 1, 0]  # draft, late
+
+
 def test_late_expert_requests_are_those_past_due(review_world):
     [late] = selectors.late_expert_requests()
 
