@@ -464,6 +464,12 @@ def seed(scale: str) -> None:
             ),
             batch_size=batch,
         )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # as autovacuum would soon after such a load: the planner's statistics
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     counts = {
         "territories": len(territories),
         "waves": len(waves),

@@ -91,6 +91,11 @@ def _review_rows(wave, criteria, candidacies):
         yield pk, candidacy_id, recommendation, total
 
 
+# what ranking and sorting alone read of a candidacy: the staff's page ranks
+# the whole wave on these, then loads the rows it shows (``load_candidacies``)
+RANKING_SORT_FIELDS = ("reference", "state")
+
+
 def ranking(
     wave,
     *,
@@ -99,6 +104,7 @@ def ranking(
     order="total",
     criterion_figures=False,
     recommendations=False,
+    fields=RANKING_FIELDS,
 ):
     """The candidacies of a wave with their figures, ranked.
 
@@ -109,6 +115,11 @@ def ranking(
     scores of the complete reviews, for the per-criterion means and
     medians). The figures are those of :func:`scoring.scores_of` over the
     same reviews (``tests/reviews/test_ranking_sql.py`` compares them).
+
+    The candidacies carry ``fields`` (``RANKING_FIELDS`` by default, what the
+    CSV, the exports and the wave report read); with
+    ``RANKING_SORT_FIELDS`` they carry only what ranks them, and the
+    caller loads the rows it shows with ``load_candidacies``.
     """
     criteria = list(Criterion.objects.filter(wave=wave).order_by("position"))
     ranked = Candidacy.objects.filter(wave=wave).exclude(
@@ -117,19 +128,19 @@ def ranking(
     if state:
         ranked = ranked.filter(state=state)
     ranked_pks = ranked.order_by().values("pk")
-    candidacies = (
-        ranked.select_related("territory", "decision")
-        .only(*RANKING_FIELDS)
-        .annotate(
-            assigned=Count(
-                "assignments",
-                filter=~Q(assignments__conflict_status=ConflictStatus.CONFLICT),
-            ),
-            conflicts=Count(
-                "assignments",
-                filter=Q(assignments__conflict_status=ConflictStatus.CONFLICT),
-            ),
-        )
+    candidacies = ranked.only(*fields)
+    related = sorted({name.split("__")[0] for name in fields if "__" in name})
+    if related:  # select_related() without names would follow every key
+        candidacies = candidacies.select_related(*related)
+    candidacies = candidacies.annotate(
+        assigned=Count(
+            "assignments",
+            filter=~Q(assignments__conflict_status=ConflictStatus.CONFLICT),
+        ),
+        conflicts=Count(
+            "assignments",
+            filter=Q(assignments__conflict_status=ConflictStatus.CONFLICT),
+        ),
     )
     figures: dict[int, CandidacyScores] = {}
     counts: dict[int, dict] = {}
@@ -187,6 +198,18 @@ def ranking(
     }
     rows.sort(key=keys.get(order, keys["total"]))
     return criteria, rows
+
+
+def load_candidacies(rows) -> None:
+    """Give the ``rows`` of a ranking made with ``RANKING_SORT_FIELDS`` (the
+    page's) candidacies carrying ``RANKING_FIELDS``, in one query."""
+    loaded = (
+        Candidacy.objects.select_related("territory", "decision")
+        .only(*RANKING_FIELDS)
+        .in_bulk([row["candidacy"].pk for row in rows])
+    )
+    for row in rows:
+        row["candidacy"] = loaded[row["candidacy"].pk]
 
 
 def candidacy_for_review(pk) -> Candidacy:

@@ -156,10 +156,14 @@ def wave_dashboard(request, wave_pk):
         disagreement=disagreement,
         order=order,
         criterion_figures=as_csv,
+        # the page ranks the whole wave but shows a hundred rows: only those
+        # are loaded whole
+        fields=selectors.RANKING_FIELDS if as_csv else selectors.RANKING_SORT_FIELDS,
     )
     if as_csv:
         return _ranking_csv(wave, criteria, rows)
     page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.load_candidacies(page.object_list)
     return render(
         request,
         "reviews/wave.html",

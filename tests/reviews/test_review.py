@@ -314,6 +314,35 @@ def test_ranking_query_count_same_with_5_and_many_candidacies(client, staff):
     assert _ranking_queries(client, wave) == small
 
 
+def test_ranking_pages_show_their_rows_whole_in_rank_order(client, staff, monkeypatch):
+    """The page ranks the whole wave on light rows, then loads only the rows
+    it shows: each page has its candidacies' names, states and decisions."""
+    from reviews import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 3)
+    wave = wave_with_grid()
+    candidacies = []
+    for n in range(5):
+        candidacy = candidacy_under_review(wave)
+        Candidacy.objects.filter(pk=candidacy.pk).update(
+            territory_name=f"Pays classé {5 - n}"
+        )
+        reviewed(candidacy, (n + 1, n + 1))
+        candidacies.append(candidacy)
+    client.force_login(staff)
+    url = reverse("reviews:wave", args=[wave.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert [first.index(f"Pays classé {n}") for n in (1, 2, 3)] == sorted(
+        first.index(f"Pays classé {n}") for n in (1, 2, 3)
+    )
+    assert "Pays classé 4" not in first and "Pays classé 4" in second
+    assert second.index("Pays classé 4") < second.index("Pays classé 5")
+    assert first.count("En instruction") >= 3
+
+
 def test_ranking_sorts_by_mean_and_exports_csv(client, staff):
     wave = wave_with_grid()
     low, high = candidacy_under_review(wave), candidacy_under_review(wave)
