@@ -151,14 +151,15 @@ def stylesheet(name: str):
     from weasyprint import CSS
 
     resources = _thread_resources()
-    path = static_path(f"{STATIC_BASE}{settings.STATIC_URL}{name}")
+    url = f"{STATIC_BASE}{settings.STATIC_URL}{name}"
+    path = static_path(url)
     mtime = os.stat(path).st_mtime_ns
     cached = resources.stylesheets.get(name)
     if cached and cached[:2] == (path, mtime):
         return cached[2]
     parsed = CSS(
         filename=path,
-        base_url=f"{STATIC_BASE}{settings.STATIC_URL}{name}",
+        base_url=url,
         url_fetcher=resources.fetcher,
         font_config=resources.font_config,
     )

@@ -121,24 +121,23 @@ class LocalEntries:
                 self._entries.move_to_end(key)
             return entry
 
+    @staticmethod
+    def _cost(entry: dict) -> int:
+        return len(entry["body"]) + 512  # the headers and the bookkeeping
+
     def put(self, key: str, entry: dict) -> None:
-        size = len(entry["body"]) + 512  # the headers and the bookkeeping
+        size = self._cost(entry)
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._size -= len(old["body"]) + 512
+                self._size -= self._cost(old)
             self._entries[key] = entry
             self._size += size
             while self._size > self.max_bytes:
                 _key, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped["body"]) + 512
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._size = 0
+                self._size -= self._cost(dropped)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -91,6 +91,16 @@ def _review_rows(wave, criteria, candidacies):
         yield pk, candidacy_id, recommendation, total
 
 
+def _with_fields(candidacies, fields):
+    """``candidacies`` loading only ``fields``, with the relations they
+    name joined (``territory__name``: the territory)."""
+    candidacies = candidacies.only(*fields)
+    related = sorted({name.split("__")[0] for name in fields if "__" in name})
+    if related:  # select_related() without names would follow every key
+        candidacies = candidacies.select_related(*related)
+    return candidacies
+
+
 # what ranking and sorting alone read of a candidacy: the staff's page ranks
 # the whole wave on these, then loads the rows it shows (``load_candidacies``)
 RANKING_SORT_FIELDS = ("reference", "state")
@@ -128,11 +138,7 @@ def ranking(
     if state:
         ranked = ranked.filter(state=state)
     ranked_pks = ranked.order_by().values("pk")
-    candidacies = ranked.only(*fields)
-    related = sorted({name.split("__")[0] for name in fields if "__" in name})
-    if related:  # select_related() without names would follow every key
-        candidacies = candidacies.select_related(*related)
-    candidacies = candidacies.annotate(
+    candidacies = _with_fields(ranked, fields).annotate(
         assigned=Count(
             "assignments",
             filter=~Q(assignments__conflict_status=ConflictStatus.CONFLICT),
@@ -203,10 +209,8 @@ def ranking(
 def load_candidacies(rows) -> None:
     """Give the ``rows`` of a ranking made with ``RANKING_SORT_FIELDS`` (the
     page's) candidacies carrying ``RANKING_FIELDS``, in one query."""
-    loaded = (
-        Candidacy.objects.select_related("territory", "decision")
-        .only(*RANKING_FIELDS)
-        .in_bulk([row["candidacy"].pk for row in rows])
+    loaded = _with_fields(Candidacy.objects, RANKING_FIELDS).in_bulk(
+        [row["candidacy"].pk for row in rows]
     )
     for row in rows:
         row["candidacy"] = loaded[row["candidacy"].pk]

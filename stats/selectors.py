@@ -232,10 +232,11 @@ def reviewer_workload(now=None) -> list[Workload]:
     now = now or timezone.now()
     limit = now - dt.timedelta(days=REVIEW_EXPECTED_DAYS)
     conflict = Q(assignments__conflict_status=ConflictStatus.CONFLICT)
-    submitted = ~conflict & Q(assignments__review__state=ReviewState.SUBMITTED)
+    reported = Q(assignments__review__state=ReviewState.SUBMITTED)
+    submitted = ~conflict & reported
     late = (
         ~conflict
-        & ~Q(assignments__review__state=ReviewState.SUBMITTED)
+        & ~reported
         & Q(
             assignments__candidacy__state__in=[
                 CandidacyState.UNDER_REVIEW,
