@@ -86,6 +86,7 @@ import zlib  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
 import celery  # noqa: E402
+import speed  # noqa: E402  benchmarks/speed.py, beside this script
 import weasyprint  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -135,6 +136,7 @@ PREFIX = "TFI-DOC"  # numbers and references of the benchmark's rows
 TARGETS = {"ratio": 1.3, "rate": 30.0, "rss": 400.0, "report": 3.0}
 MARKDOWN = ROOT / "docs" / "benchmarks" / "documents.md"
 LOAD_AT_START = Path("/proc/loadavg").read_text()[:14]
+SPEED_AT_START = speed.reference_cpu_ms()
 
 
 # --- Database ----------------------------------------------------------------------
@@ -1153,6 +1155,7 @@ def notes(results) -> list[str]:
             else ""
         )
     )
+    found.append(speed.describe(*results["speed"]))
     found.append(
         f"Wave report: {r['candidacies']} candidacies under review, "
         f"{r['reviews']} submitted reviews on a five-criterion grid, seeded with "
@@ -1237,6 +1240,7 @@ def main():
     measure_wave_report(results, report_wave)
     measure_worker(results, wave)
     results["load_end"] = Path("/proc/loadavg").read_text()[:14]
+    results["speed"] = (SPEED_AT_START, speed.reference_cpu_ms())
 
     rows = table_rows(results)
     print_table(rows)

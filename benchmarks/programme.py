@@ -67,6 +67,8 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import speed  # benchmarks/speed.py, beside this script
+
 sys.stdout.reconfigure(line_buffering=True)
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
@@ -1058,7 +1060,7 @@ def print_table(rows):
         print(f"{figure:<{width}}  {value}  [{target or '—'}] {met or ''}")
 
 
-def write_markdown(rows, command, started, elapsed, loads, weights):
+def write_markdown(rows, command, started, elapsed, loads, weights, speeds):
     shared = loads[0] > 0.5
     lines = [
         "# Performance at ten years of programme scale",
@@ -1082,6 +1084,7 @@ def write_markdown(rows, command, started, elapsed, loads, weights):
             if shared
             else "."
         ),
+        f"- {speed.describe(*speeds)}",
         "- Stack: `DJANGO_ENV=production`, gunicorn 2 sync workers (whitenoise "
         "for static files), PostgreSQL, Redis (cache and broker), Celery worker "
         "with 2 processes; `wrk -t2` on the same machine, "
@@ -1166,6 +1169,7 @@ def staff_only():
     """``BENCH_ONLY=staff``: the staff's pages on both seeded data sets,
     printed, and their rows of ``docs/performance.md`` updated in place."""
     started = dt.datetime.now(dt.UTC)
+    speed_start = speed.reference_cpu_ms()
     this = [PY, str(Path(__file__).resolve())]
     queries = {}
     for url, scale in ((DATABASE_URL, "full"), (SMALL_DATABASE_URL, "small")):
@@ -1190,7 +1194,9 @@ def staff_only():
     note = (
         f"- Staff rows measured again on {started:%Y-%m-%d %H:%M} UTC with "
         "`BENCH_ONLY=staff` (load average "
-        f"{load:.2f}; the other rows are from the run above)."
+        f"{load:.2f}; the fixed work of `benchmarks/speed.py` took "
+        f"{speed_start:.0f} ms, then {speed.reference_cpu_ms():.0f} ms; the "
+        "other rows are from the run above)."
     )
     lines = [line for line in lines if not line.startswith("- Staff rows measured")]
     lines.insert(lines.index("| Figure | Value | Target | Met |") - 1, note)
@@ -1206,6 +1212,7 @@ def main():
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     load_start = float(Path("/proc/loadavg").read_text().split()[0])
+    speed_start = speed.reference_cpu_ms()
     command = " ".join(
         [f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("BENCH_")]
         + [".venv/bin/python benchmarks/programme.py"]
@@ -1273,8 +1280,10 @@ def main():
     # 5. documents
     docs = documents(skip=os.environ.get("BENCH_SKIP_DOCUMENTS") == "1")
     load_end = float(Path("/proc/loadavg").read_text().split()[0])
+    speeds = (speed_start, speed.reference_cpu_ms())
     rows = build_rows(seeded, queries, load, weights, docs)
     print_table(rows)
+    print(speed.describe(*speeds))
     write_markdown(
         rows,
         command,
@@ -1282,6 +1291,7 @@ def main():
         time.perf_counter() - clock,
         (load_start, load_end),
         weights,
+        speeds,
     )
 
 
