@@ -43,6 +43,9 @@ BROKER_DIR = VAR / "bench-broker"
 WORKER_LOG = VAR / "bench-documents-worker.log"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frenchimpact.settings")
+# measured as in production even when run by hand in development: a worker
+# in DEBUG keeps every SQL query it makes in memory
+os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{VAR / 'bench-documents.sqlite3'}")
 os.environ.setdefault(
     "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -1184,6 +1187,8 @@ def write_markdown(rows, results):
         f"Django {info['django']}, Celery {info['celery']}",
         f"- Database: {database_description()}",
         f"- Broker: {broker_description()}",
+        f"- Settings: `DJANGO_ENV={settings.DJANGO_ENV}`, `DEBUG={settings.DEBUG}` "
+        "(this process and the worker)",
         "",
         "| Figure | Value | Target | Met |",
         "| --- | --- | --- | --- |",

@@ -902,10 +902,13 @@ def weigh(path: str) -> dict:
 def documents(skip: bool) -> list[tuple]:
     """The rows of benchmarks/documents.py's PostgreSQL + Redis section."""
     if not skip:
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=DOCUMENTS_DATABASE_URL,
+        # the production settings, as the web stack's: a worker in DEBUG
+        # keeps every query it makes (documents.py sets its own queue and
+        # media folder; the worker logs at INFO, what documents.py reads)
+        env = production_env(
+            DOCUMENTS_DATABASE_URL,
             CELERY_BROKER_URL=f"{REDIS_URL}/{DOCUMENTS_BROKER_DB}",
+            LOG_LEVEL="INFO",
         )
         run([PY, "benchmarks/documents.py"], env)
     text = DOCUMENTS_MARKDOWN.read_text() if DOCUMENTS_MARKDOWN.exists() else ""
