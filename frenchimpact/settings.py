@@ -280,6 +280,11 @@ if CELERY_BROKER_URL == "filesystem://":
         # second per pool process at most
         "polling_interval": 0.1,
     }
+    # kombu does not create them, and every process that queues a task
+    # needs them, not only the worker: on a fresh checkout, `make run`
+    # loads the demo (which queues the open data) before the worker starts
+    for _folder in ("queue", "processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # a queue of its own lets several portals (or test runs) share one broker

@@ -79,3 +79,27 @@ def test_redis_cache_keeps_one_client_per_connection_pool():
 
     assert client.get_client("a") is client.get_client("b")
     assert client.get_client("a", write=True) is client.get_client("a")
+
+
+def test_a_fresh_checkout_queues_tasks_on_the_embedded_broker(tmp_path):
+    """`make run` loads the demo, which queues the open data, before the
+    worker starts: the file-system broker's folders must already exist."""
+    folder = tmp_path / "broker"
+    code = (
+        "from frenchimpact.queue import enqueue; "
+        "from opendata.tasks import task_rebuild_open_data; "
+        "print(enqueue(task_rebuild_open_data, requested_at=0.0))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env={"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(folder)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+    assert "Broker unreachable" not in result.stderr
+    messages = list((folder / "queue").iterdir())
+    assert len(messages) == 1
+    assert "opendata.rebuild" in messages[0].read_text()

@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
-        for folder in ("celery/queue", "celery/processed", "celery/control", "log"):
-            (settings.VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
+        # the embedded broker's folders are made by the settings
+        (settings.VAR_DIR / "log").mkdir(parents=True, exist_ok=True)
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
                 sys.executable,
