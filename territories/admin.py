@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +48,8 @@ class OrganisationAdmin(ImportAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "siret", "town"]
     list_filter = ["kind"]
     search_fields = ["name", "siret", "town"]
+    # an address typed without its scheme is a secure one
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Label)

@@ -187,3 +187,25 @@ def test_changelists_open_with_filters_and_search(admin_client, name):
 
     assert response.status_code == 200
     assert 'id="changelist-search"' in response.content.decode()
+
+
+def test_an_organisation_website_typed_without_scheme_is_saved_as_https(
+    admin_client,
+):
+    from territories.models import Organisation
+
+    response = admin_client.post(
+        reverse("admin:territories_organisation_add"),
+        {
+            "name": "Clus'Ter Jura",
+            "kind": "association",
+            "siret": "",
+            "town": "Conliège",
+            "website": "clusterjura.fr",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organisation.objects.get(name="Clus'Ter Jura").website == (
+        "https://clusterjura.fr"
+    )
