@@ -58,9 +58,8 @@ os.environ["EMAIL_URL"] = "consolemail://"
 # developer's, a test run's) takes the benchmark's tasks, nor it theirs
 os.environ["CELERY_TASK_DEFAULT_QUEUE"] = "bench-documents"
 if not BROKER_URL_GIVEN or BROKER_URL_GIVEN == "filesystem://":
+    # emptied; the settings make its folders again
     shutil.rmtree(BROKER_DIR, ignore_errors=True)
-    for sub in ("queue", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True)
     os.environ["CELERY_BROKER_FOLDER"] = str(BROKER_DIR)
 
 import django  # noqa: E402
